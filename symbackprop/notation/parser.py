@@ -1,0 +1,354 @@
+"""LaTeX text -> syntax tree (`syntax.Statement`), with errors a student can act on.
+
+The lark grammar lives beside this file in `latex.lark`; the parser is built
+on first use, not at import.  Input is capped in size and nesting depth
+before lark sees it, and every lark error becomes a `ParseError` with the
+offset and a human description of what was expected there.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+import lark
+from lark import Token as LarkToken, Transformer, v_args
+
+from ..errors import LimitExceeded, ParseError
+from . import syntax as S
+
+__all__ = ["parse", "MAX_CHARS", "MAX_DEPTH"]
+
+MAX_CHARS = 10_000
+MAX_DEPTH = 40
+
+# What a lark terminal means, in the words of someone writing LaTeX.
+_HUMAN = {
+    "RPAR": "')'", "LPAR": "'('", "RBRACK": "']'", "LBRACK": "'['", "RBRACE": "'}'",
+    "LBRACE": "'{'", "RSET": "'\\}'", "LSET": "'\\{'", "RNORM": "closing '\\|'",
+    "RANGLE": "'\\rangle'", "LETTER": "a letter", "NUMBER": "a number", "DIGIT": "a digit",
+    "EQ": "'='", "PLUS": "'+'", "MINUS": "'-'", "COMMA": "','", "FRAC": "'\\frac'",
+    "PARTIAL": "'\\partial'", "GREEK": "a Greek letter", "FONT": "'\\mathbf' or similar",
+    "ACCENT": "'\\hat', '\\tilde' or similar", "SUM": "'\\sum'", "TEXT_BODY": "plain text",
+    "END_MAT": "'\\end{bmatrix}'", "END_CASES": "'\\end{cases}'", "AMP": "'&'",
+    "$END": "the end of the formula", "IMPLIES": "'\\Rightarrow'", "TAG": "a '\\quad (...)' tag", "CIRCUMFLEX": "'^'", "UNDERSCORE": "'_'",
+}
+
+
+class _NormPostLex:
+    """`\\|` both opens and closes a norm; LALR needs two tokens.  Norms do
+    not nest, so they alternate (explicit \\left and \\right win)."""
+
+    always_accept = ("NORM",)
+
+    def process(self, stream):
+        open_ = False
+        for tok in stream:
+            if tok.type == "NORM":
+                text = tok.value.lstrip()
+                if text.startswith("\\left") or text.startswith("\\lVert"):
+                    open_ = False
+                elif text.startswith("\\right") or text.startswith("\\rVert"):
+                    open_ = True
+                tok = LarkToken.new_borrow_pos("RNORM" if open_ else "LNORM", tok.value, tok)
+                open_ = not open_
+            yield tok
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> lark.Lark:
+    grammar = resources.files(__package__).joinpath("latex.lark").read_text(encoding="utf-8")
+    return lark.Lark(grammar, parser="lalr", lexer="contextual", postlex=_NormPostLex(),
+                     propagate_positions=True, maybe_placeholders=False)
+
+
+def parse(text: str) -> S.Statement:
+    """Parse one claim.  Raises ParseError / LimitExceeded, nothing else."""
+    if not isinstance(text, str):
+        raise ParseError("input is not text", 0)
+    if len(text) > MAX_CHARS:
+        raise LimitExceeded(f"formula too long: {len(text)} characters (limit {MAX_CHARS})", 0)
+    text = _strip_math_delimiters(text)
+    if not text.strip():
+        raise ParseError("empty formula", 0)
+    _check_depth(text)
+    try:
+        tree = _parser().parse(text)
+    except lark.exceptions.UnexpectedCharacters as err:
+        raise _unexpected_char(text, err) from None
+    except lark.exceptions.UnexpectedToken as err:
+        raise _unexpected_token(text, err) from None
+    except lark.exceptions.UnexpectedEOF as err:
+        raise ParseError(f"formula ends early; expected {_expected(err.expected)}", len(text)) from None
+    except RecursionError:
+        raise LimitExceeded(f"formula nested too deeply (limit {MAX_DEPTH})", 0) from None
+    try:
+        return _ToSyntax().transform(tree)
+    except lark.exceptions.VisitError as err:
+        if isinstance(err.orig_exc, ParseError):
+            raise err.orig_exc from None
+        raise
+
+
+def _strip_math_delimiters(text: str) -> str:
+    stripped = text.strip()
+    for left, right in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
+        if stripped.startswith(left) and stripped.endswith(right) and len(stripped) > len(left) + len(right):
+            inner = stripped[len(left): len(stripped) - len(right)]
+            pad = text.index(left) + len(left)
+            return " " * pad + inner  # keep offsets pointing into the original
+    return text
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "({[":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LimitExceeded(f"formula nested too deeply (more than {MAX_DEPTH} levels)", i, text[i: i + 20])
+        elif ch in ")}]":
+            depth -= 1
+    frac_count = text.count("\\frac")
+    if frac_count > 4 * MAX_DEPTH:
+        raise LimitExceeded(f"too many fractions ({frac_count})", text.find("\\frac"))
+
+
+def _expected(names) -> str:
+    labels = sorted({_HUMAN.get(n, n.lower()) for n in names if not n.startswith("__ANON")})
+    if len(labels) > 6:
+        labels = labels[:6] + ["..."]
+    return ", ".join(labels) if labels else "something else"
+
+
+def _unexpected_char(text: str, err) -> ParseError:
+    pos = err.pos_in_stream
+    fragment = text[pos: pos + 15]
+    if text[pos] == "\\":
+        m = re.match(r"\\([A-Za-z]+|.)", text[pos:])
+        cmd = m.group(0) if m else "\\"
+        if cmd in ("\\input", "\\include", "\\write", "\\write18", "\\openout", "\\catcode", "\\def",
+                   "\\immediate", "\\newcommand", "\\csname", "\\read"):
+            return ParseError(f"TeX command {cmd} is not allowed in a formula", pos, cmd)
+        if len(cmd) > 1:
+            return ParseError(f"unknown command {cmd}", pos, cmd)
+    if text[pos] == "$":
+        return ParseError("stray '$' inside the formula", pos, "$")
+    return ParseError(f"unexpected character {text[pos]!r}", pos, fragment)
+
+
+def _unexpected_token(text: str, err) -> ParseError:
+    tok = err.token
+    if tok.type == "$END":
+        return ParseError(f"formula ends early (unbalanced brackets?); expected {_expected(err.expected)}",
+                          len(text))
+    pos = tok.start_pos if tok.start_pos is not None else 0
+    if tok.type == "EQ" and not text[:pos].strip():
+        return ParseError("the claim has no left-hand side before '='", pos, "=")
+    return ParseError(f"unexpected {tok.value!r}; expected {_expected(err.expected)}", pos, str(tok.value))
+
+
+def _span(meta) -> dict:
+    if getattr(meta, "empty", True):
+        return {}
+    return {"pos": meta.start_pos, "end": meta.end_pos}
+
+
+def _tok(t: LarkToken) -> dict:
+    return {"pos": t.start_pos or 0, "end": t.end_pos or 0}
+
+
+_STYLE = {"mathbf": "bf", "boldsymbol": "bf", "bm": "bf", "pmb": "bf", "mathcal": "cal",
+          "mathscr": "cal", "mathbb": "bb", "mathrm": "rm", "mathit": "", "underline": "ul",
+          "mathsf": "sf"}
+_ACCENT = {"tilde": "tilde", "widetilde": "tilde", "hat": "hat", "widehat": "hat", "bar": "bar",
+           "overline": "bar", "vec": "vec", "dot": "dot"}
+
+
+def _restyle(node: S.Node, style: str | None = None, accent: str | None = None) -> S.Node:
+    """Apply a font or accent to the name inside `node` (which may carry scripts)."""
+    if isinstance(node, S.Name):
+        styles = node.styles + ((style,) if style else ())
+        accents = node.accents + ((accent,) if accent else ())
+        return S.Name(node.base, accents, styles, node.kind, pos=node.pos, end=node.end)
+    if isinstance(node, S.Scripted):
+        return S.Scripted(_restyle(node.base, style, accent), node.posts, pos=node.pos, end=node.end)
+    if isinstance(node, S.Num) and node.text == "0":
+        return node
+    raise ParseError("a font or accent must decorate a name", node.pos)
+
+
+@v_args(meta=True)
+class _ToSyntax(Transformer):
+    """Parse tree -> frozen dataclasses; one method per grammar alias."""
+
+    def start(self, meta, children):
+        return children[0]
+
+    def statement(self, meta, children):
+        segs = [c for c in children if isinstance(c, S.Segment)]
+        return S.Statement(tuple(segs), **_span(meta))
+
+    def segment(self, meta, children):
+        exprs, rels = [], []
+        for c in children:
+            (rels if isinstance(c, str) else exprs).append(c)
+        return S.Segment(tuple(exprs), tuple(rels), **_span(meta))
+
+    def relation(self, meta, children):
+        return {"EQ": "=", "DEFEQ": "=", "LE": "<=", "GE": ">=", "LT": "<", "GT": ">",
+                "NE": "!="}[children[0].type]
+
+    def add(self, meta, c):
+        return S.Add(c[0], c[1], **_span(meta))
+
+    def sub(self, meta, c):
+        if len(c) == 1:  # the postfix `_ script` alias shares this name
+            return ("sub", c[0])
+        return S.Sub(c[0], c[1], **_span(meta))
+
+    def neg(self, meta, c):
+        return S.Neg(c[0], **_span(meta))
+
+    def term(self, meta, c):  # unary plus
+        return c[-1]
+
+    def hadamard(self, meta, c):
+        return S.Hadamard(c[0], c[2], **_span(meta))
+
+    def product(self, meta, c):
+        items = tuple(S.Token(x.type.lower(), str(x), **_tok(x)) if isinstance(x, LarkToken) else x
+                      for x in c)
+        if len(items) == 1 and not isinstance(items[0], S.Token):
+            return items[0]
+        return S.Product(items, **_span(meta))
+
+    def sum(self, meta, c):
+        under = over = None
+        for x in c[1:-1]:
+            if x[0] == "under":
+                under = x[1]
+            else:
+                over = x[1]
+        return S.Sum(under, over, c[-1], **_span(meta))
+
+    def sum_under(self, meta, c):
+        return ("under", c[0])
+
+    def sum_over(self, meta, c):
+        return ("over", c[0])
+
+    def dop(self, meta, c):
+        return S.DerivOp(c[2], c[3], **_span(meta))
+
+    def nabla(self, meta, c):
+        return S.Nabla(c[1], c[2], **_span(meta))
+
+    def factor(self, meta, c):
+        return S.Scripted(c[0], tuple(c[1:]), **_span(meta))
+
+    def sup(self, meta, c):
+        return ("sup", c[0])
+
+    def prime(self, meta, c):
+        return ("prime", None)
+
+    def number(self, meta, c):
+        return S.Num(str(c[0]), **_tok(c[0]))
+
+    def letter(self, meta, c):
+        return S.Name(str(c[0]), **_tok(c[0]))
+
+    def greek(self, meta, c):
+        return S.Name(str(c[0])[1:], kind="greek", **_tok(c[0]))
+
+    def styled(self, meta, c):
+        style = _STYLE[str(c[0]).lstrip("\\")]
+        inner = c[1]
+        if isinstance(inner, LarkToken):
+            inner = S.Name(str(inner).lstrip("\\"), kind="greek" if str(inner).startswith("\\") else "letter",
+                           **_tok(inner))
+        return _restyle(inner, style or None)
+
+    def accented(self, meta, c):
+        accent = _ACCENT[str(c[0]).lstrip("\\")]
+        inner = c[1]
+        if isinstance(inner, LarkToken):
+            inner = S.Name(str(inner).lstrip("\\"), kind="greek" if str(inner).startswith("\\") else "letter",
+                           **_tok(inner))
+        return _restyle(inner, None, accent)
+
+    def text(self, meta, c):
+        return S.Name(str(c[1]).strip(), kind="text", **_span(meta))
+
+    def func(self, meta, c):
+        return S.Name(str(c[0])[1:], kind="func", **_tok(c[0]))
+
+    def one(self, meta, c):
+        return S.Name("1", styles=("bf",), kind="one", **_tok(c[0]))
+
+    def one_bb(self, meta, c):
+        return S.Name("1", styles=("bb",), kind="one_bb", **_tok(c[0]))
+
+    def _group(self, kind, meta, c):
+        inner = [x for x in c if not isinstance(x, LarkToken)]
+        items = inner[0] if inner and isinstance(inner[0], tuple) else tuple(inner)
+        return S.Group(kind, items, **_span(meta))
+
+    def paren(self, meta, c):
+        return self._group("paren", meta, c)
+
+    def bracket(self, meta, c):
+        return self._group("bracket", meta, c)
+
+    def brace(self, meta, c):
+        return self._group("brace", meta, c)
+
+    def setbrace(self, meta, c):
+        return self._group("set", meta, c)
+
+    def args(self, meta, c):
+        return tuple(c)
+
+    def frac(self, meta, c):
+        return S.Frac(c[1], c[2], **_span(meta))
+
+    def deriv(self, meta, c):
+        return S.Deriv(c[2], c[4], **_span(meta))
+
+    def norm(self, meta, c):
+        return S.Norm(c[1], **_span(meta))
+
+    def inner(self, meta, c):
+        return S.Inner(c[1], c[2], **_span(meta))
+
+    def cases(self, meta, c):
+        return S.Cases(tuple(x for x in c if isinstance(x, tuple)), **_span(meta))
+
+    def case_row(self, meta, c):
+        return (c[0], c[2])
+
+    def matrix(self, meta, c):
+        return S.Matrix(tuple(x for x in c if isinstance(x, tuple)), **_span(meta))
+
+    def mat_row(self, meta, c):
+        return tuple(x for x in c if not isinstance(x, LarkToken))
+
+    def script_group(self, meta, c):
+        if not c:
+            return S.Group("brace", (), **_span(meta))
+        seg = c[0]
+        if len(seg.exprs) == 1 and not seg.rels:
+            return seg.exprs[0]
+        return seg
+
+    def script_token(self, meta, c):
+        t = c[0]
+        if t.type == "LETTER":
+            return S.Name(str(t), **_tok(t))
+        if t.type == "DIGIT":
+            return S.Num(str(t), **_tok(t))
+        if t.type == "GREEK":
+            return S.Name(str(t)[1:], kind="greek", **_tok(t))
+        return S.Token(t.type.lower(), str(t), **_tok(t))
