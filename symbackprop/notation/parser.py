@@ -187,13 +187,16 @@ class _ToSyntax(Transformer):
         return children[0]
 
     def statement(self, meta, children):
-        segs = [c for c in children if isinstance(c, S.Segment)]
+        segs = [c if isinstance(c, S.Segment) else S.Segment((c,), (), pos=c.pos, end=c.end)
+                for c in children if isinstance(c, S.Node)]
         return S.Statement(tuple(segs), **_span(meta))
 
     def segment(self, meta, children):
         exprs, rels = [], []
         for c in children:
             (rels if isinstance(c, str) else exprs).append(c)
+        if not rels:
+            return exprs[0]
         return S.Segment(tuple(exprs), tuple(rels), **_span(meta))
 
     def relation(self, meta, children):
@@ -338,10 +341,7 @@ class _ToSyntax(Transformer):
     def script_group(self, meta, c):
         if not c:
             return S.Group("brace", (), **_span(meta))
-        seg = c[0]
-        if len(seg.exprs) == 1 and not seg.rels:
-            return seg.exprs[0]
-        return seg
+        return c[0]
 
     def script_token(self, meta, c):
         t = c[0]

@@ -1,0 +1,438 @@
+"""Shaped expressions: a claim's meaning evaluated on a concrete network.
+
+Every side of a claim becomes a numpy object array of symengine expressions
+— a scalar (0-d), a vector (n,), a row (1, n) or a matrix (m, n) — with its
+shape checked at each operation (all instance sizes differ, so a missing
+transpose can't hide in a square matrix).  Index variables, layer variables
+and the class label are bound in an `Env`; evaluating a derivative binds the
+*world*: the node where the graph is cut.  Every index use records the size
+it ranges over, which is how free indices and unbounded sums get their range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import symengine as se
+
+from . import activations as act
+from .errors import IllFormed
+from .network import Network
+from .notation import meaning as M
+
+__all__ = ["Env", "Evaluator", "shape_str", "squeeze"]
+
+
+@dataclass(frozen=True)
+class Env:
+    binds: tuple[tuple[str, int], ...] = ()
+    world: tuple | None = None
+
+    def get(self, var: str) -> int | None:
+        for k, v in self.binds:
+            if k == var:
+                return v
+        return None
+
+    def bind(self, var: str, value: int) -> "Env":
+        return replace(self, binds=tuple(sorted([(k, v) for k, v in self.binds if k != var] + [(var, value)])))
+
+    def as_dict(self) -> dict:
+        return dict(self.binds)
+
+
+def shape_str(shape) -> str:
+    return "scalar" if shape == () else "×".join(str(s) for s in (shape if len(shape) == 2 else shape + (1,)))
+
+
+def squeeze(a: np.ndarray) -> np.ndarray:
+    """(n, 1) columns compare equal to vectors; 1×1 to scalars."""
+    if not isinstance(a, np.ndarray):
+        return _scalar(a)
+    if a.ndim == 2 and a.shape == (1, 1):
+        return a.reshape(())
+    if a.ndim == 2 and a.shape[1] == 1:
+        return a.reshape(a.shape[0])
+    return a
+
+
+def _scalar(x) -> np.ndarray:
+    out = np.empty((), dtype=object)
+    out[()] = x
+    return out
+
+
+def _map(fn, a: np.ndarray) -> np.ndarray:
+    out = np.empty(a.shape, dtype=object)
+    for i in np.ndindex(*a.shape):
+        out[i] = fn(a[i])
+    return out
+
+
+class Evaluator:
+    """Evaluates meaning trees on one network.  `definitions` maps a defined
+    name to (layer variable, body); `label_var` names the class-label index."""
+
+    def __init__(self, net: Network, definitions: dict, default_activation: str,
+                 label_var: str | None = None):
+        self.net = net
+        self.defs = definitions
+        self.default_activation = default_activation
+        self.label_var = label_var
+        self.ranges: dict[str, set[int]] = {}
+        self._memo: dict = {}
+        self._frames: list[list] = []
+
+    def fail(self, msg, node) -> IllFormed:
+        return IllFormed(msg, node.pos, node.text)
+
+    # ------------------------------------------------------------ entry point
+    def eval(self, node: M.Sem, env: Env) -> np.ndarray:
+        key = (node, env)
+        cached = self._memo.get(key)
+        if cached is not None:
+            value, records = cached
+            for var, size in records:  # replay the index ranges seen inside
+                self.record(var, size)
+            return value
+        self._frames.append([])
+        try:
+            value = getattr(self, "_" + type(node).__name__)(node, env)
+        finally:
+            records = self._frames.pop()
+        if not isinstance(value, np.ndarray):
+            value = _scalar(value)  # numpy turns 0-d arithmetic into bare objects
+        self._memo[key] = (value, tuple(records))
+        if self._frames:
+            self._frames[-1].extend(records)
+        return value
+
+    def record(self, var: str, size: int) -> None:
+        self.ranges.setdefault(var, set()).add(size)
+        if self._frames:
+            self._frames[-1].append((var, size))
+
+    def layer(self, lin: M.Lin | None, env: Env) -> int | None:
+        if lin is None:
+            return None
+        values = {"L": self.net.L, **env.as_dict()}
+        missing = lin.vars() - set(values)
+        if missing:
+            raise IllFormed(f"layer variable {', '.join(sorted(missing))} is not bound")
+        return lin.value(values)
+
+    def label(self, env: Env) -> int | None:
+        if self.label_var is None:
+            return None
+        v = env.get(self.label_var)
+        return None if v is None else v - 1
+
+    # ------------------------------------------------------------ references
+    def _Quantity(self, n: M.Quantity, env):
+        node = (n.family, self.layer(n.layer, env))
+        if not self.net.has(node):
+            raise self.fail(f"{n.label or n.family} does not exist in this network "
+                            f"(layer {node[1]}; the last layer is L = {self.net.L})", n)
+        return self.net.value(node, env.world, self.label(env))
+
+    def _DefRef(self, n: M.DefRef, env):
+        var, body = self.defs[n.name]
+        inner = env if var is None else env.bind(var, self.layer(n.layer, env))
+        try:
+            return self.eval(body, inner)
+        except IllFormed as err:
+            raise self.fail(f"{n.label or n.name} is not defined at layer "
+                            f"{self.layer(n.layer, env)}: {err.message}", n) from None
+
+    def _Size(self, n: M.Size, env):
+        d = self.net.spec.sizes
+        kind = n.kind
+        if kind == "last":
+            return _scalar(se.Integer(d[-1]))
+        if kind == "batch":
+            return _scalar(se.Integer(self.net.spec.batch or 1))
+        layer = self.layer(n.layer, env) if n.layer is not None else None
+        if kind.startswith("width:"):
+            layer = int(kind.split(":")[1])
+        if layer is None or not 0 <= layer < len(d):
+            raise self.fail(f"no layer {layer}: layers run 0..{len(d) - 1}", n)
+        return _scalar(se.Integer(d[layer]))
+
+    def _Entry(self, n: M.Entry, env):
+        base = self.eval(n.base, env)
+        shape = base.shape
+        if len(shape) == 2 and shape[0] == 1 and len(n.indices) == 1:
+            base, shape = base.reshape(shape[1]), (shape[1],)
+        if len(n.indices) != len(shape):
+            kind = {0: "a scalar", 1: "a vector", 2: "a matrix"}[len(shape)]
+            raise self.fail(f"{n.base.text or 'this'} is {kind} ({shape_str(shape)}): it takes "
+                            f"{len(shape)} ind{'ex' if len(shape) == 1 else 'ices'}, not {len(n.indices)}", n)
+        key = []
+        for idx, size in zip(n.indices, shape):
+            if idx.all:
+                key.append(slice(None))
+                continue
+            if idx.var is not None:
+                self.record(idx.var, size)
+                v = env.get(idx.var)
+                if v is None:
+                    raise self.fail(f"index {idx.var} is not bound", n)
+                v += idx.offset
+            else:
+                v = idx.fixed
+            if not 1 <= v <= size:
+                raise self.fail(f"index {idx} = {v} is out of range: {n.base.text or 'this'} has "
+                                f"{size} entries along that axis", n)
+            key.append(v - 1)
+        return np.asarray(base[tuple(key)], dtype=object).copy() if any(isinstance(k, slice) for k in key) \
+            else _scalar(base[tuple(key)])
+
+    # ------------------------------------------------------------ arithmetic
+    def _Number(self, n: M.Number, env):
+        return _scalar(se.Rational(n.value.numerator, n.value.denominator))
+
+    def _Neg(self, n, env):
+        return -self.eval(n.operand, env)
+
+    def _Add(self, n: M.Add, env):
+        a, b = squeeze(self.eval(n.left, env)), squeeze(self.eval(n.right, env))
+        if a.shape != b.shape:
+            if a.ndim == 2 and b.ndim == 1 and a.shape[0] == b.shape[0]:
+                b = b[:, None]  # broadcast addition of a bias over columns
+            elif b.ndim == 2 and a.ndim == 1 and a.shape[0] == b.shape[0]:
+                a = a[:, None]
+            else:
+                raise self.fail(f"can't add {shape_str(a.shape)} and {shape_str(b.shape)}", n)
+        return a + b if n.sign > 0 else a - b
+
+    def _Hadamard(self, n, env):
+        a, b = squeeze(self.eval(n.left, env)), squeeze(self.eval(n.right, env))
+        if a.shape != b.shape and a.shape != () and b.shape != ():
+            raise self.fail(f"⊙ needs equal shapes, not {shape_str(a.shape)} and {shape_str(b.shape)}", n)
+        return a * b
+
+    def _Mul(self, n: M.Mul, env):
+        a, b = self.eval(n.left, env), self.eval(n.right, env)
+        if a.ndim == 0 or b.ndim == 0:
+            return a * b
+        if n.dot and squeeze(a).ndim <= 1 and squeeze(b).ndim <= 1 or (
+                n.dot and 1 in a.shape and 1 in b.shape and a.size == b.size):
+            if a.size != b.size:
+                raise self.fail(f"dot product of vectors of lengths {a.size} and {b.size}", n)
+            return _scalar(se.Add(*[x * y for x, y in zip(a.flat, b.flat)]))
+        left = a if a.ndim == 2 else a[:, None]
+        right = b if b.ndim == 2 else b[:, None]
+        if left.shape[1] != right.shape[0]:
+            raise self.fail(f"can't multiply {shape_str(a.shape)} by {shape_str(b.shape)}", n)
+        out = left.dot(right)
+        if b.ndim == 1 and out.shape[1] == 1:
+            out = out[:, 0]
+        return squeeze(out) if out.ndim == 2 and out.shape == (1, 1) else out
+
+    def _Div(self, n: M.Div, env):
+        a, b = self.eval(n.num, env), self.eval(n.den, env)
+        if squeeze(b).ndim != 0:
+            raise self.fail(f"can't divide by a {shape_str(b.shape)} value", n)
+        b = squeeze(b)[()]
+        if b == 0:
+            raise self.fail("division by zero", n)
+        return a / b if a.ndim else _scalar(a[()] / b)
+
+    def _Transpose(self, n, env):
+        a = self.eval(n.operand, env)
+        if a.ndim == 1:
+            return a.reshape(1, a.shape[0])
+        if a.ndim == 2 and a.shape[0] == 1:
+            return a.reshape(a.shape[1])
+        return a.T if a.ndim == 2 else a
+
+    def _Power(self, n: M.Power, env):
+        if isinstance(n.base, M.Norm):  # ||A||^2 without the square root
+            a = self.eval(n.base.operand, env)
+            e = squeeze(self.eval(n.exponent, env))[()]
+            sq = se.Add(*[x ** 2 for x in a.flat])
+            return _scalar(sq if e == 2 else se.sqrt(sq) ** e)
+        a, e = self.eval(n.base, env), squeeze(self.eval(n.exponent, env))
+        if e.ndim != 0:
+            raise self.fail("an exponent must be a scalar", n)
+        if a.ndim != 0:
+            raise self.fail(f"can't raise a {shape_str(a.shape)} value to a power", n)
+        return _scalar(a[()] ** e[()])
+
+    def _Norm(self, n, env):
+        a = self.eval(n.operand, env)
+        return _scalar(se.sqrt(se.Add(*[x ** 2 for x in a.flat])))
+
+    def _Inner(self, n, env):
+        a, b = squeeze(self.eval(n.left, env)), squeeze(self.eval(n.right, env))
+        if a.shape != b.shape:
+            raise self.fail(f"⟨A, B⟩ needs equal shapes, not {shape_str(a.shape)} and {shape_str(b.shape)}", n)
+        return _scalar(se.Add(*[x * y for x, y in zip(a.flat, b.flat)]))
+
+    def _Trace(self, n, env):
+        a = squeeze(self.eval(n.operand, env))
+        if a.ndim == 0:
+            return a
+        if a.ndim != 2 or a.shape[0] != a.shape[1]:
+            raise self.fail(f"trace of a non-square {shape_str(a.shape)} matrix", n)
+        return _scalar(se.Add(*[a[i, i] for i in range(a.shape[0])]))
+
+    def _Literal(self, n: M.Literal, env):
+        widths = {len(r) for r in n.rows}
+        if len(widths) != 1:
+            raise self.fail("matrix rows of different lengths", n)
+        out = np.empty((len(n.rows), widths.pop()), dtype=object)
+        for i, row in enumerate(n.rows):
+            for j, cell in enumerate(row):
+                v = squeeze(self.eval(cell, env))
+                if v.ndim:
+                    raise self.fail("matrix entries must be numbers", cell)
+                out[i, j] = v[()]
+        return out
+
+    def _Ones(self, n, env):
+        size = squeeze(self.eval(n.size, env))[()]
+        if not size.is_integer or int(size) < 1:
+            raise self.fail("\\mathbb{1}_N needs a size", n)
+        return np.array([se.Integer(1)] * int(size), dtype=object)
+
+    # ------------------------------------------------------------ indicators
+    def _Kron(self, n: M.Kron, env):
+        def val(i: M.Idx):
+            if i.var is None:
+                return i.fixed
+            v = env.get(i.var)
+            if v is None:
+                raise self.fail(f"index {i.var} is not bound", n)
+            return v + i.offset
+        return _scalar(se.Integer(1 if val(n.a) == val(n.b) else 0))
+
+    def _Cond(self, n: M.Cond, env):
+        a, b = squeeze(self.eval(n.left, env)), squeeze(self.eval(n.right, env))
+        if n.rel in (">", ">="):
+            u = squeeze(a - b)
+        elif n.rel in ("<", "<="):
+            u = squeeze(b - a)
+        else:
+            raise self.fail(f"can't use {n.rel} as a condition", n)
+        return _map(act.H, u) if u.ndim else _scalar(act.H(u[()]))
+
+    def _Piecewise(self, n: M.Piecewise, env):
+        total, covered = None, _scalar(se.Integer(0))
+        for value, cond in n.rows:
+            c = self.eval(cond, env) if cond is not None else 1 - covered
+            term = self.eval(value, env) * c
+            covered = covered + (c if cond is not None else 0)
+            total = term if total is None else squeeze(total + term)
+        return total
+
+    # ------------------------------------------------------------ functions
+    def _Apply(self, n: M.Apply, env):
+        args = [self.eval(a, env) for a in n.args]
+        fn = n.fn
+        if fn == "softmax":
+            v = squeeze(args[0])
+            return np.array(act.softmax(list(v.flat)), dtype=object).reshape(v.shape)
+        if fn == "max":
+            a, b = (squeeze(x) for x in args)
+            return squeeze(b + _map(act.relu, squeeze(a - b)))
+        f = self.function(fn, n, env)
+        return _map(f, args[0])
+
+    def function(self, fn: str, n: M.Apply, env):
+        if fn == "exp":
+            return act.Exp
+        if fn == "log":
+            return se.log
+        if fn == "relu":
+            return act.relu
+        if fn == "step":
+            return act.H
+        name = self.default_activation
+        if n.layer is not None:
+            layer = self.layer(n.layer, env)
+            if not 1 <= layer <= self.net.L:
+                raise self.fail(f"no activation at layer {layer}", n)
+            name = self.net.activation(layer)
+        deriv = fn == "act'"
+        if name == "relu":
+            return act.H if deriv else act.relu
+        if name == "identity":
+            return (lambda u: se.Integer(1)) if deriv else (lambda u: u)
+        g = name.split(":", 1)[1]
+        return act.generic(act.derivative_of(g) if deriv else g)
+
+    # ------------------------------------------------------------ sums
+    def sum_range(self, n: M.SumOver, env) -> list[int]:
+        if n.upper is not None:
+            hi = squeeze(self.eval(n.upper, env))
+            lo = squeeze(self.eval(n.lower, env)) if n.lower is not None else _scalar(se.Integer(1))
+            if hi.ndim or lo.ndim or not hi[()].is_integer or not lo[()].is_integer:
+                raise self.fail("a sum's bounds must be whole numbers", n)
+            return list(range(int(lo[()]), int(hi[()]) + 1))
+        saved = self.ranges.pop(n.var, None)
+        self.eval(n.body, env.bind(n.var, 1))
+        sizes = self.ranges.pop(n.var, set())
+        if saved is not None:
+            self.ranges[n.var] = saved
+        if len(sizes) != 1:
+            raise self.fail(f"can't tell the range of the sum over {n.var}" if not sizes else
+                            f"the sum over {n.var} indexes axes of different sizes {sorted(sizes)}", n)
+        return list(range(1, sizes.pop() + 1))
+
+    def _SumOver(self, n: M.SumOver, env):
+        total = None
+        skip = None
+        if n.exclude is not None:
+            skip = env.get(n.exclude.var) if n.exclude.var else n.exclude.fixed
+        for v in self.sum_range(n, env):
+            if v == skip:
+                continue
+            term = squeeze(self.eval(n.body, env.bind(n.var, v)))
+            if total is not None and term.shape != total.shape:
+                raise self.fail("terms of the sum have different shapes", n)
+            total = term if total is None else squeeze(total + term)
+        return total if total is not None else _scalar(se.Integer(0))
+
+    # ------------------------------------------------------------ derivatives
+    def _Deriv(self, n: M.Deriv, env):
+        target = n.wrt
+        q = target.base if isinstance(target, M.Entry) else target
+        node = (q.family, self.layer(q.layer, env))
+        if not self.net.has(node):
+            raise self.fail(f"{q.label or q.family} does not exist in this network", q)
+        if env.world is not None and env.world != node:
+            raise self.fail("nested derivatives with respect to different quantities are not supported", n)
+        inner = replace(env, world=node)
+        num = squeeze(self.eval(n.num, inner))
+        label = self.label(env)
+        shape = self.net.shape(node)
+        if isinstance(target, M.Entry):
+            probe = self.eval(target, inner)  # checks and records the indices
+            if squeeze(probe).ndim != 0:
+                raise self.fail("differentiate with respect to one entry or the whole quantity", target)
+            index = self._entry_index(target, env, shape)
+            return _map(lambda e: self.net.differentiate(e, node, index, label), num) if num.ndim else \
+                _scalar(self.net.differentiate(num[()], node, index, label))
+        if num.ndim == 0:
+            out = np.empty(shape, dtype=object)
+            for idx in np.ndindex(*shape):
+                out[idx] = self.net.differentiate(num[()], node, idx, label)
+            return out
+        if num.ndim == 1 and len(shape) == 1:
+            out = np.empty((num.shape[0], shape[0]), dtype=object)
+            for i in range(num.shape[0]):
+                for j in range(shape[0]):
+                    out[i, j] = self.net.differentiate(num[i], node, (j,), label)
+            return out
+        raise self.fail(f"derivative of a {shape_str(num.shape)} value with respect to a "
+                        f"{shape_str(shape)} one is not a matrix", n)
+
+    def _entry_index(self, target: M.Entry, env, shape) -> tuple:
+        out = []
+        for idx in target.indices:
+            out.append((env.get(idx.var) + idx.offset if idx.var else idx.fixed) - 1)
+        if len(shape) == 2 and len(out) == 1 and shape[0] == 1:
+            out = [0] + out
+        return tuple(out)

@@ -1,0 +1,158 @@
+"""Problems and the catalogue: the course's mathematics, read from data files.
+
+Each `derivations/<id>.toml` declares a network (kind, default sizes,
+activation), its notation (what each written name means), its definitions
+(in LaTeX, parsed with the same grammar as claims), its side conditions, and
+its catalogue of claims copied from the seeds with the seed line each comes
+from and the verdict expected under each activation.  This module is the
+only one that reads files.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .errors import InputError, ProblemError
+from .network import KINDS, Network, Spec
+from .notation.parser import parse
+from .notation.resolve import NameRule, Notation, resolve
+
+__all__ = ["Claim", "Problem", "load_problem", "load_catalogue", "catalogue_dir", "problem_ids"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    latex: str
+    seed: str
+    expect: dict          # activation -> expected verdict ("*" for any)
+    twin: str = ""        # a wrong version of the claim
+    twin_mistake: str = ""
+    note: str = ""
+
+    def expected(self, activation: str) -> str:
+        return self.expect.get(activation, self.expect.get("*", "proved"))
+
+
+@dataclass(frozen=True)
+class Problem:
+    id: str
+    title: str
+    source: str
+    kind: str
+    sizes: tuple[int, ...]
+    activation: str                  # relu | generic | identity (hidden layers)
+    generic_name: str                # "phi", or "f_{k}" for one function per layer
+    output_activation: str
+    batch: int | None
+    side_conditions: tuple[str, ...]
+    also_check: tuple[str, ...]
+    notation: Notation
+    definitions: dict = field(default_factory=dict)  # name -> (layer var, Sem)
+    label_var: str | None = None
+    claims: tuple[Claim, ...] = ()
+    numeric: dict = field(default_factory=dict)      # worked example inputs
+
+    def activations(self, activation: str | None, depth: int) -> tuple[str, ...]:
+        """The activation of each layer 1..depth."""
+        chosen = activation or self.activation
+        out = []
+        for k in range(1, depth + 1):
+            if k == depth and self.output_activation != "same":
+                out.append(self.output_activation)
+            elif chosen == "generic":
+                out.append("generic:" + self.generic_name.replace("{k}", str(k)))
+            else:
+                out.append(chosen)
+        return tuple(out)
+
+    def default_activation(self, activation: str | None) -> str:
+        chosen = activation or self.activation
+        return "generic:" + self.generic_name.replace("{k}", "1") if chosen == "generic" else chosen
+
+    def network(self, activation: str | None = None, sizes: tuple[int, ...] | None = None) -> Network:
+        sizes = tuple(sizes or self.sizes)
+        batch = self.batch
+        if self.kind == "mlp-mse-batch" and sizes and len(sizes) == len(self.sizes) + 1:
+            sizes, batch = sizes[:-1], sizes[-1]
+        if self.kind == "softmax-hinge" and len(sizes) != 1:
+            raise InputError("this problem takes one size: the number of classes C")
+        if len(sizes) < 2 and self.kind != "softmax-hinge":
+            raise InputError("--sizes needs at least two layer widths")
+        if any(s < 1 or s > 256 for s in sizes):
+            raise InputError("sizes must be between 1 and 256")
+        acts = self.activations(activation, len(sizes) - 1)
+        return Network(Spec(self.kind, sizes, acts, batch))
+
+
+def catalogue_dir() -> Path:
+    """The shipped `derivations/` folder (inside the installed package, or
+    beside the source tree when running from a checkout)."""
+    try:
+        root = resources.files("symbackprop.derivations")
+        path = Path(str(root))
+        if path.is_dir() and any(path.glob("*.toml")):
+            return path
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "derivations"
+
+
+def problem_ids() -> list[str]:
+    return sorted(p.stem for p in catalogue_dir().glob("*.toml"))
+
+
+def load_problem(ref: str | Path) -> Problem:
+    """Load by id (`mle-sheet4`) or by path to a .toml file."""
+    path = Path(ref)
+    if not path.suffix:
+        path = catalogue_dir() / f"{ref}.toml"
+        if not path.exists():
+            raise ProblemError(f"no problem {ref!r}; known: {', '.join(problem_ids())}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ProblemError(f"{path}: {err}") from None
+    try:
+        return _build(data, path)
+    except (KeyError, TypeError, ValueError) as err:
+        raise ProblemError(f"{path}: bad problem file: {err!r}") from None
+
+
+def load_catalogue(refs=None) -> list[Problem]:
+    refs = list(refs) if refs else problem_ids()
+    return [load_problem(r) for r in refs]
+
+
+def _build(data: dict, path: Path) -> Problem:
+    net = data["network"]
+    if net["kind"] not in KINDS:
+        raise ProblemError(f"{path}: unknown network kind {net['kind']!r}")
+    nota = data.get("notation", {})
+    names = {key: NameRule(**rule) for key, rule in nota.get("names", {}).items()}
+    notation = Notation(names, tuple(nota.get("layer_vars", ["l"])), nota.get("last_layer", "L"))
+    definitions = {}
+    for d in data.get("definitions", []):
+        try:
+            stmt = parse(d["latex"])
+            body = resolve(stmt.segments[0].exprs[0], notation, d["latex"])
+        except InputError as err:
+            raise ProblemError(f"{path}: definition {d['name']}: {err.located(d['latex'])}") from None
+        definitions[d["name"]] = (d.get("layer_var"), body)
+    claims = []
+    for c in data.get("claims", []):
+        expect = c.get("expect", "proved")
+        claims.append(Claim(c["id"], c["latex"], c.get("seed", ""),
+                            expect if isinstance(expect, dict) else {"*": expect},
+                            c.get("twin", ""), c.get("twin_mistake", ""), c.get("note", "")))
+    label = next((r.family for r in names.values() if r.kind == "label"), None)
+    return Problem(
+        id=data["id"], title=data.get("title", data["id"]), source=data.get("source", ""),
+        kind=net["kind"], sizes=tuple(net["sizes"]), activation=net.get("activation", "relu"),
+        generic_name=net.get("generic_name", "phi"), output_activation=net.get("output_activation", "identity"),
+        batch=net.get("batch"), side_conditions=tuple(net.get("side_conditions", [])),
+        also_check=tuple(net.get("also_check", [])), notation=notation, definitions=definitions,
+        label_var=label, claims=tuple(claims), numeric=data.get("numeric", {}))

@@ -1,0 +1,36 @@
+"""Verdicts as small typed objects, never bare booleans or dicts."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from .witness import Witness
+
+__all__ = ["Verdict", "Result"]
+
+
+class Verdict(str, enum.Enum):
+    PROVED = "proved"            # exact algebraic identity on the instance
+    REFUTED = "refuted"          # a re-checked counterexample
+    ILL_FORMED = "ill-formed"    # can't be true as written: shapes, indices, names
+    UNPARSEABLE = "unparseable"  # the LaTeX can't be read
+    UNDECIDED = "undecided"      # neither, within the caps
+
+
+@dataclass(frozen=True)
+class Result:
+    verdict: Verdict
+    reason: str
+    witness: Witness | None = None
+    seconds: float = 0.0
+    conditions: tuple[str, ...] = ()
+    position: int | None = None
+    fragment: str = ""
+    method: str = ""
+
+    def as_json(self) -> dict:
+        return {"verdict": self.verdict.value, "reason": self.reason,
+                "witness": self.witness.as_json() if self.witness else None,
+                "seconds": round(self.seconds, 4), "conditions": list(self.conditions),
+                "position": self.position, "method": self.method}

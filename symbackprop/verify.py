@@ -1,0 +1,323 @@
+"""Check one claim against a problem: parse, resolve, evaluate, decide.
+
+The ladder for each link `A = B` of a claim:
+1. parse (unparseable with a position), resolve names (ill-formed);
+2. free indices must agree on both sides; a free layer variable is checked at
+   every layer where every name in the claim exists;
+3. evaluate both sides on the network (shapes checked: ill-formed);
+4. the zero test on every entry, first with no side condition, then with the
+   problem's (Σ y = 1, one-hot) — proved, naming the conditions it needed;
+5. otherwise search for a counterexample and re-check it by substitution —
+   refuted with the witness; if none is found within the cap, undecided.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+
+import numpy as np
+import symengine as se
+
+from .errors import InputError, TimeLimit
+from .evaluate import Env, Evaluator, shape_str, squeeze
+from .limits import time_cap
+from .notation import meaning as M
+from .notation.parser import parse
+from .notation.resolve import resolve
+from .problems import Problem
+from .verdict import Result, Verdict
+from .witness import Undetermined, Witness, differs, evaluate, fmt, random_point
+from .zerotest import Atomizer, is_zero
+
+__all__ = ["check", "check_statement"]
+
+MAX_ASSIGNMENTS = 5000
+WITNESS_TRIES = 200
+_INEQ = {"<", "<=", ">", ">="}
+
+
+def check(problem: Problem, latex: str, activation: str | None = None, sizes=None,
+          timeout: float | None = 60.0) -> Result:
+    """The verdict on one claim.  Never raises for bad input."""
+    start = time.perf_counter()
+    try:
+        with time_cap(timeout):
+            result = check_statement(problem, latex, activation, sizes)
+    except TimeLimit as err:
+        result = Result(Verdict.UNDECIDED, f"{err}: neither a proof nor a counterexample yet")
+    except InputError as err:
+        result = Result(Verdict(err.verdict), err.located(latex), position=err.pos, fragment=err.fragment)
+    except RecursionError:
+        result = Result(Verdict.UNPARSEABLE, "formula nested too deeply")
+    return Result(result.verdict, result.reason, result.witness, time.perf_counter() - start,
+                  result.conditions, result.position, result.fragment, result.method)
+
+
+def check_statement(problem: Problem, latex: str, activation=None, sizes=None) -> Result:
+    stmt = parse(latex)
+    net = problem.network(activation, sizes)
+    ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
+    premises, links = [], []
+    for seg in stmt.segments:
+        exprs = [resolve(e, problem.notation, latex) for e in seg.exprs]
+        if seg.rels and all(r in _INEQ for r in seg.rels) and len(exprs) == 2:
+            premises.append((exprs[0], seg.rels[0], exprs[1]))
+        elif seg.rels and all(r == "=" for r in seg.rels):
+            links += [(exprs[i], exprs[i + 1], seg.exprs[i], seg.exprs[i + 1]) for i in range(len(exprs) - 1)]
+        elif not seg.rels:
+            raise InputError("not a claim: write it as an equation `A = B`", seg.pos)
+        else:
+            raise InputError("can't check a mix of = and inequalities in one chain", seg.pos)
+    if not links:
+        raise InputError("nothing to check: the claim has no `=`", 0)
+    conditions: set[str] = set()
+    methods: set[str] = set()
+    for lhs, rhs, lnode, rnode in links:
+        link_text = f"{latex[lnode.pos:lnode.end].strip()} = {latex[rnode.pos:rnode.end].strip()}"
+        outcome = _check_link(problem, net, ev, lhs, rhs, premises, link_text, len(links) > 1)
+        if outcome.verdict is not Verdict.PROVED:
+            return outcome
+        conditions |= set(outcome.conditions)
+        methods.add(outcome.method)
+    reason = "exact identity" + (" (every link of the chain)" if len(links) > 1 else "")
+    if conditions:
+        reason += " using " + ", ".join(sorted(conditions))
+    return Result(Verdict.PROVED, reason, conditions=tuple(sorted(conditions)), method="; ".join(sorted(methods)))
+
+
+def _check_link(problem, net, ev, lhs, rhs, premises, link_text, chained) -> Result:
+    where = f" in `{link_text}`" if chained else ""
+    lf, rf = M.free_indices(lhs), M.free_indices(rhs)
+    if (lf - rf) and (rf - lf):
+        # Each side is quantified over an index the other lacks: which "for all"?
+        # (One side lacking an index is fine: ∂z_k/∂(b_2)_k = 1 holds for every k.)
+        return Result(Verdict.ILL_FORMED, f"index {', '.join(sorted(lf - rf))} is free on the left side only "
+                                          f"and {', '.join(sorted(rf - lf))} on the right side only{where}")
+    pf = set()
+    for a, _, b in premises:
+        pf |= M.free_indices(a) | M.free_indices(b)
+    free = sorted(lf | rf | pf)
+    layer_vars = sorted(set().union(*(M.layer_vars(x) for x in [lhs, rhs] + [p[0] for p in premises] +
+                                      [p[2] for p in premises])))
+    nodes = [lhs, rhs] + [p[0] for p in premises] + [p[2] for p in premises]
+    layer_envs = _layer_assignments(ev, layer_vars, nodes)
+    if not layer_envs:
+        if layer_vars:
+            return Result(Verdict.ILL_FORMED, f"no layer {', '.join(layer_vars)} at which every name in the "
+                                              f"claim exists{where}")
+        missing = next((m for n in nodes for m in M.walk(n) if not _defined(ev, m, Env())
+                        and isinstance(m, (M.Quantity, M.DefRef))), None)
+        label = (missing.text or getattr(missing, "label", "")) if missing else "a name"
+        return Result(Verdict.ILL_FORMED, f"{label} does not exist in this network "
+                                          f"(the last layer is L = {ev.net.L}){where}",
+                      position=getattr(missing, "pos", None))
+    pairs = []  # (lhs expr, rhs expr, bindings, premise terms)
+    for env in layer_envs:
+        pairs += _entries(problem, net, ev, env, free, lhs, rhs, premises, where)
+    return _decide(problem, net, pairs, where)
+
+
+def _layer_assignments(ev, layer_vars, nodes) -> list[Env]:
+    if not layer_vars:
+        return [Env()] if all(_defined(ev, n, Env()) for n in nodes) else []
+    envs = []
+    for values in itertools.product(range(0, ev.net.L + 1), repeat=len(layer_vars)):
+        env = Env()
+        for var, v in zip(layer_vars, values):
+            env = env.bind(var, v)
+        if all(_defined(ev, n, env) for n in nodes):
+            envs.append(env)
+    return envs
+
+
+def _defined(ev: Evaluator, node, env: Env) -> bool:
+    """Does every layer-labelled name in `node` exist at these layer values?"""
+    for n in M.walk(node):
+        layer = getattr(n, "layer", None)
+        if not isinstance(layer, M.Lin):
+            continue
+        try:
+            k = ev.layer(layer, env)
+        except InputError:
+            return False
+        if isinstance(n, M.Quantity) and not ev.net.has((n.family, k)):
+            return False
+        if isinstance(n, M.Size) and not 0 <= k <= ev.net.L:
+            return False
+        if isinstance(n, M.Apply) and not 1 <= k <= ev.net.L:
+            return False
+        if isinstance(n, M.DefRef):
+            var, body = ev.defs[n.name]
+            if not _defined(ev, body, env.bind(var, k) if var else env):
+                return False
+    return True
+
+
+def _entries(problem, net, ev, env, free, lhs, rhs, premises, where):
+    ev.ranges.clear()
+    probe = env
+    for var in free:
+        probe = probe.bind(var, 1)
+    if problem.label_var and problem.label_var in free:
+        ev.ranges.setdefault(problem.label_var, set()).add(net.spec.sizes[-1])
+    for node in [lhs, rhs] + [p[0] for p in premises] + [p[2] for p in premises]:
+        ev.eval(node, probe)
+    ranges = {}
+    for var in free:
+        sizes = ev.ranges.get(var)
+        if not sizes:
+            raise InputError(f"can't tell what index {var} ranges over{where}")
+        ranges[var] = min(sizes)
+    total = int(np.prod([ranges[v] for v in free])) if free else 1
+    if total > MAX_ASSIGNMENTS:
+        raise InputError(f"too many index values to check ({total}); use smaller --sizes")
+    out = []
+    for values in itertools.product(*[range(1, ranges[v] + 1) for v in free]):
+        e = env
+        for var, v in zip(free, values):
+            e = e.bind(var, v)
+        a, b = squeeze(ev.eval(lhs, e)), squeeze(ev.eval(rhs, e))
+        if a.shape != b.shape:
+            return_msg = f"the left side is {shape_str(a.shape)} but the right side is {shape_str(b.shape)}{where}"
+            raise InputError(return_msg)
+        prem = []
+        for p_l, rel, p_r in premises:
+            u = squeeze(squeeze(ev.eval(p_l, e)) - squeeze(ev.eval(p_r, e)))
+            if u.ndim:
+                raise InputError("a premise must compare scalars")
+            prem.append((u[()], rel))
+        for idx in np.ndindex(*a.shape):
+            out.append((a[idx], b[idx], dict(e.binds), idx if a.shape else (), prem))
+    return out
+
+
+def _premise_subs(atomizer: Atomizer, prem) -> dict:
+    """u <= 0 fixes the indicator of u > 0 to 0; u > 0 fixes it to 1."""
+    subs = {}
+    for u, rel in prem:
+        step = atomizer.step(atomizer(u))
+        want = 0 if rel in ("<", "<=") else 1
+        if step in atomizer.meaning:
+            subs[step] = se.Integer(want)
+        elif isinstance(step, se.Add) and len(step.args) == 2 and se.Integer(1) in step.args:
+            atom = -[x for x in step.args if x != 1][0]
+            if atom in atomizer.meaning:
+                subs[atom] = se.Integer(1 - want)
+    return subs
+
+
+def _condition_substitutions(net, condition: str) -> list[dict]:
+    if net.spec.kind == "softmax-hinge" or condition not in ("sum-to-one", "one-hot"):
+        return [{}]
+    y = list(net.leaf_symbols(("target", None)).flat)
+    if condition == "sum-to-one":
+        return [{y[-1]: 1 - se.Add(*y[:-1])}]
+    return [{t: se.Integer(int(i == hot)) for i, t in enumerate(y)} for hot in range(len(y))]
+
+
+_LABELS = {"sum-to-one": "Σ y = 1", "one-hot": "y one-hot"}
+
+
+def _decide(problem: Problem, net, pairs, where) -> Result:
+    atomizer = Atomizer()
+    failing = []
+    for a, b, binds, idx, prem in pairs:
+        if not is_zero(a - b, atomizer, _premise_subs(atomizer, prem)):
+            failing.append((a, b, binds, idx, prem))
+    method = _method(net)
+    if not failing:
+        return Result(Verdict.PROVED, "exact identity", method=method)
+    needed = []
+    for cond in problem.side_conditions:
+        options = _condition_substitutions(net, cond)
+        still = []
+        for a, b, binds, idx, prem in failing:
+            base = _premise_subs(atomizer, prem)
+            if not all(is_zero(a - b, atomizer, {**base, **s}) for s in options):
+                still.append((a, b, binds, idx, prem))
+        if len(still) < len(failing):
+            needed.append(_LABELS[cond])
+        failing = still
+        if not failing:
+            return Result(Verdict.PROVED, "exact identity", conditions=tuple(needed), method=method)
+    witness = _search(problem, net, failing)
+    if witness is not None:
+        return Result(Verdict.REFUTED, f"the two sides differ{where}: left = {witness.lhs}, right = {witness.rhs}",
+                      witness=witness)
+    return Result(Verdict.UNDECIDED, f"not an identity of the atoms, but no counterexample found{where}")
+
+
+def _method(net) -> str:
+    acts = set(net.spec.activations[:-1] if net.spec.kind == "mlp-softmax-ce" else net.spec.activations)
+    parts = ["difference cancels to 0 as a rational function of the exponentials e^{z_k}"
+             if net.spec.kind != "mlp-mse-batch" else "difference expands to 0 as a polynomial"]
+    if "relu" in acts:
+        parts.append("all ReLU sign patterns at once via indicator symbols (a² = a)")
+    if any(a.startswith("generic") for a in acts):
+        parts.append("φ(s), φ'(s) as opaque atoms, so it holds for every activation")
+    return "; ".join(parts)
+
+
+def _target_mode(problem) -> str:
+    if "one-hot" in problem.side_conditions:
+        return "one-hot"
+    return "sum-to-one" if "sum-to-one" in problem.side_conditions else "any"
+
+
+def _search(problem, net, failing, tries=WITNESS_TRIES):
+    rng = random.Random(20261122)
+    leaves = []
+    for node in net.all_leaves():
+        leaves += list(net.leaf_symbols(node).flat)
+    targets = list(net.leaf_symbols(("target", None)).flat) if net.spec.kind != "softmax-hinge" else []
+    positive = list(net.leaf_symbols(("margin", None)).flat) if net.spec.kind == "softmax-hinge" else []
+    generics = sorted({a.split(":", 1)[1] for a in net.spec.activations if a.startswith("generic:")})
+    for attempt in range(tries):
+        point = random_point(leaves, rng, generics, targets, _target_mode(problem), positive)
+        a, b, binds, idx, prem = failing[attempt % len(failing)]
+        try:
+            if not all(_satisfied(evaluate(u, point), rel) for u, rel in prem):
+                continue
+            _check_kinks(net, point)
+            va, vb = evaluate(a, point), evaluate(b, point)
+        except (Undetermined, ZeroDivisionError):
+            continue
+        if differs(va, vb):
+            at = {k: v for k, v in binds.items()}
+            if idx:
+                at["entry"] = "(" + ", ".join(str(i + 1) for i in idx) + ")"
+            values = {str(s): str(v) for s, v in point.values.items()}
+            funcs = {name: _poly_str(c) for name, c in point.functions.items()}
+            return Witness(values, funcs, at, fmt(va), fmt(vb))
+    return None
+
+
+def _check_kinks(net, point):
+    """Reject points where a ReLU pre-activation is exactly 0."""
+    if "relu" not in net.spec.activations:
+        return
+    for k in range(1, net.L + 1):
+        if net.spec.activations[k - 1] == "relu" and net.has(("pre", k)):
+            for e in net.value(("pre", k)).flat:
+                if evaluate(e, point) == 0:
+                    raise Undetermined("a pre-activation at 0")
+
+
+def _satisfied(v, rel) -> bool:
+    from .witness import _sign  # a kink in a premise makes the point unusable
+    if v == 0:
+        return rel in ("<=", ">=")
+    s = _sign(v)
+    return s < 0 if rel in ("<", "<=") else s > 0
+
+
+def _poly_str(coeffs) -> str:
+    terms = []
+    for k, c in enumerate(coeffs):
+        if c == 0:
+            continue
+        mono = "" if k == 0 else ("t" if k == 1 else f"t^{k}")
+        terms.append(f"{c}{'*' + mono if mono else ''}" if c != 1 or not mono else mono)
+    return "φ(t) = " + (" + ".join(terms) if terms else "0")

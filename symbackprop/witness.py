@@ -1,0 +1,199 @@
+"""Counterexamples: concrete points where two sides differ, re-checked.
+
+A refutation is never "the zero test said nonzero".  It is a point — exact
+rational values for every input and parameter, a concrete polynomial for each
+generic activation — at which both sides are evaluated *from the original
+expressions* (not from the zero test's atoms): exactly in rationals where
+possible, and in interval arithmetic (mpmath, 256 bits) where exponentials
+and logarithms make the values irrational.  The difference must be provably
+nonzero (its interval excludes 0) for the point to count.  Points where a
+step function's argument is 0 (where ReLU or the hinge has no derivative)
+are skipped.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import mpmath
+import symengine as se
+
+__all__ = ["Point", "Witness", "evaluate", "random_point", "Undetermined", "fmt"]
+
+_IV = mpmath.iv
+_IV.prec = 256
+
+
+class Undetermined(Exception):
+    """The point is unusable: a step at 0, a log of a non-positive value."""
+
+
+@dataclass(frozen=True)
+class Point:
+    values: dict                                   # Symbol -> Fraction
+    functions: dict = field(default_factory=dict)  # generic name -> tuple of coefficients
+
+
+@dataclass(frozen=True)
+class Witness:
+    """Where the sides differ: variable values, activation polynomials,
+    bindings of free indices/layers, and both sides' values."""
+    values: dict
+    functions: dict
+    bindings: dict
+    lhs: str
+    rhs: str
+    link: str = ""
+
+    def as_json(self) -> dict:
+        return {"values": self.values, "functions": self.functions, "at": self.bindings,
+                "lhs": self.lhs, "rhs": self.rhs, "link": self.link}
+
+
+def _iv(x):
+    if isinstance(x, Fraction):
+        return _IV.mpf(x.numerator) / x.denominator
+    return x
+
+
+def _is_iv(x) -> bool:
+    return not isinstance(x, Fraction)
+
+
+def _poly(coeffs, t, derivative=False):
+    if derivative:
+        coeffs = tuple(k * c for k, c in enumerate(coeffs))[1:]
+    acc = Fraction(0) if not _is_iv(t) else _IV.mpf(0)
+    for c in reversed(coeffs):
+        acc = acc * t + (c if not _is_iv(t) else _iv(c))
+    return acc
+
+
+def evaluate(expr, point: Point):
+    """Value of a symengine expression at `point`: a Fraction, or an mpmath
+    interval when exp/log appear.  Raises Undetermined at a kink."""
+    memo: dict = {}
+
+    def ev(e):
+        if e in memo:
+            return memo[e]
+        out = _ev(e)
+        memo[e] = out
+        return out
+
+    def _ev(e):
+        if e.is_Number:
+            if e.is_integer:
+                return Fraction(int(e))
+            p, q = e.get_num_den()
+            return Fraction(int(p), int(q))
+        if isinstance(e, se.Symbol):
+            if e not in point.values:
+                raise Undetermined(f"no value for {e}")
+            return point.values[e]
+        if isinstance(e, se.Add):
+            vals = [ev(a) for a in e.args]
+            if any(_is_iv(v) for v in vals):
+                vals = [_iv(v) for v in vals]
+            total = vals[0]
+            for v in vals[1:]:
+                total = total + v
+            return total
+        if isinstance(e, se.Mul):
+            vals = [ev(a) for a in e.args]
+            if any(_is_iv(v) for v in vals):
+                vals = [_iv(v) for v in vals]
+            total = vals[0]
+            for v in vals[1:]:
+                total = total * v
+            return total
+        if isinstance(e, se.Pow):
+            base, exp = ev(e.args[0]), ev(e.args[1])
+            if isinstance(exp, Fraction) and exp.denominator == 1:
+                if base == 0 and exp < 0:
+                    raise Undetermined("division by zero")
+                if _is_iv(base) and exp < 0:
+                    if 0 in base:
+                        raise Undetermined("division by an interval around zero")
+                    return 1 / base ** int(-exp)
+                return base ** int(exp)
+            b = _iv(base)
+            if _is_iv(b) and b.a <= 0:
+                raise Undetermined("non-integer power of a non-positive value")
+            return _IV.exp(_iv(exp) * _IV.log(b))
+        if isinstance(e, se.log):
+            v = _iv(ev(e.args[0]))
+            if v.a <= 0:
+                raise Undetermined("log of a non-positive value")
+            return _IV.log(v)
+        if isinstance(e, se.FunctionSymbol):
+            name = e.get_name()
+            arg = ev(e.args[0])
+            if name == "Exp":
+                return _IV.exp(_iv(arg))
+            if name == "H":
+                return Fraction(_sign(arg) > 0)
+            base = name.rstrip("'")
+            order = len(name) - len(base)
+            if base not in point.functions or order > 1:
+                raise Undetermined(f"no polynomial for {name}")
+            return _poly(point.functions[base], arg, derivative=order == 1)
+        raise Undetermined(f"can't evaluate {type(e).__name__}")
+
+    return ev(expr)
+
+
+def _sign(v) -> int:
+    if not _is_iv(v):
+        if v == 0:
+            raise Undetermined("a step function at 0")
+        return 1 if v > 0 else -1
+    if v.a > 0:
+        return 1
+    if v.b < 0:
+        return -1
+    raise Undetermined("sign undetermined")
+
+
+def differs(a, b) -> bool:
+    """True if a - b is provably nonzero."""
+    if not _is_iv(a) and not _is_iv(b):
+        return a != b
+    d = _iv(a) - _iv(b)
+    return not (d.a <= 0 <= d.b)
+
+
+def fmt(v) -> str:
+    """Exact value if rational, else a decimal with the digits the interval proves."""
+    if not _is_iv(v):
+        return str(v)
+    mid = (v.a + v.b) / 2
+    return mpmath.nstr(mpmath.mpf(mid.a), 15)
+
+
+_SMALL = [Fraction(n, d) for n in range(-3, 4) for d in (1, 2, 3) if n]
+
+
+def random_point(symbols, rng: random.Random, functions=(), targets=(), target_mode="any",
+                 positive=()) -> Point:
+    """Small nonzero rationals for `symbols`; targets drawn to satisfy the
+    side condition (`sum-to-one`, `one-hot` or `any`); a cubic with nonzero
+    linear term for each generic function."""
+    values = {s: rng.choice(_SMALL) for s in symbols}
+    for s in positive:
+        values[s] = abs(values[s])
+    targets = list(targets)
+    if targets and target_mode == "one-hot":
+        hot = rng.randrange(len(targets))
+        for i, t in enumerate(targets):
+            values[t] = Fraction(int(i == hot))
+    elif targets and target_mode == "sum-to-one":
+        rest = sum(values[t] for t in targets[:-1])
+        values[targets[-1]] = 1 - rest
+    funcs = {}
+    for name in functions:
+        funcs[name] = (rng.choice(_SMALL) / 2, rng.choice([Fraction(1), Fraction(1, 2), Fraction(2)]),
+                       rng.choice(_SMALL), rng.choice(_SMALL) / 3)
+    return Point(values, funcs)
