@@ -7,8 +7,9 @@ expressions* (not from the zero test's atoms): exactly in rationals where
 possible, and in interval arithmetic (mpmath, 256 bits) where exponentials
 and logarithms make the values irrational.  The difference must be provably
 nonzero (its interval excludes 0) for the point to count.  Points where a
-step function's argument is 0 (where ReLU or the hinge has no derivative)
-are skipped.
+network pre-activation is exactly 0 (where ReLU has no derivative) are
+skipped by the caller; elsewhere a step at exactly 0 takes the course's
+convention relu'(0) = 0.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from fractions import Fraction
 import mpmath
 import symengine as se
 
-__all__ = ["Point", "Witness", "evaluate", "random_point", "Undetermined", "fmt"]
+__all__ = ["Point", "Witness", "evaluate", "random_point", "Undetermined", "fmt", "to_float"]
 
 _IV = mpmath.iv
 _IV.prec = 256
@@ -134,6 +135,8 @@ def evaluate(expr, point: Point):
             if name == "Exp":
                 return _IV.exp(_iv(arg))
             if name == "H":
+                if arg == 0:
+                    return Fraction(0)  # the course's convention relu'(0) = 0
                 return Fraction(_sign(arg) > 0)
             base = name.rstrip("'")
             order = len(name) - len(base)
@@ -169,8 +172,11 @@ def fmt(v) -> str:
     """Exact value if rational, else a decimal with the digits the interval proves."""
     if not _is_iv(v):
         return str(v)
-    mid = (v.a + v.b) / 2
-    return mpmath.nstr(mpmath.mpf(mid.a), 15)
+    return format(float(v.mid), ".12g")
+
+
+def to_float(v) -> float:
+    return float(v) if not _is_iv(v) else float(v.mid)
 
 
 _SMALL = [Fraction(n, d) for n in range(-3, 4) for d in (1, 2, 3) if n]
