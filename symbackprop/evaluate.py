@@ -21,7 +21,9 @@ from .errors import IllFormed
 from .network import Network
 from .notation import meaning as M
 
-__all__ = ["Env", "Evaluator", "shape_str", "squeeze"]
+__all__ = ["Env", "Evaluator", "shape_str", "squeeze", "MAX_EXPONENT"]
+
+MAX_EXPONENT = 64  # 9^{9^{9^9}} is a denial of service, not a claim
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,8 @@ class Evaluator:
         a, e = self.eval(n.base, env), squeeze(self.eval(n.exponent, env))
         if e.ndim != 0:
             raise self.fail("an exponent must be a scalar", n)
+        if e[()].is_Number and abs(e[()]) > MAX_EXPONENT:
+            raise self.fail(f"exponent too large (limit {MAX_EXPONENT})", n)
         if a.ndim != 0:
             raise self.fail(f"can't raise a {shape_str(a.shape)} value to a power", n)
         return _scalar(a[()] ** e[()])

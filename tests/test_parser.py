@@ -8,7 +8,7 @@ import pytest
 from symbackprop.errors import InputError, LimitExceeded, ParseError
 from symbackprop.notation.parser import MAX_CHARS, parse
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEED_001 = Path(__file__).resolve().parent / "data" / "seed_001.txt"  # OCR-garbled copy of seed 000
 
 READS = [
     r"\underline{\delta}^{(L)} = \hat{\underline{y}} - \underline{y}",
@@ -59,10 +59,14 @@ def test_caps_on_size_and_depth():
 def test_seed_001_garbled_formulas_never_crash():
     """Every display formula of the OCR-garbled seed either parses or raises
     an InputError — never anything else."""
-    text = (SEEDS / "001_9e30f005be9f3936.txt").read_text() if SEEDS.exists() else ""
+    text = SEED_001.read_text()
     formulas = re.findall(r"\$\$(.+?)\$\$|\$(.+?)\$", text, flags=re.S)
+    assert len(formulas) > 20
+    failures = 0
     for a, b in formulas:
         try:
             parse(a or b)
-        except InputError:
-            pass
+        except InputError as err:
+            failures += 1
+            assert err.message and err.pos is not None
+    assert failures > 0  # the garbage is reported, not silently accepted
