@@ -11,7 +11,7 @@ it ranges over, which is how free indices and unbounded sums get their range.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import symengine as se
@@ -20,56 +20,11 @@ from . import activations as act
 from .errors import IllFormed
 from .network import Network
 from .notation import meaning as M
+from .shapes import Env, elementwise as _map, scalar as _scalar, shape_str, squeeze
 
-__all__ = ["Env", "Evaluator", "shape_str", "squeeze", "MAX_EXPONENT"]
+__all__ = ["Evaluator", "MAX_EXPONENT"]
 
 MAX_EXPONENT = 64  # 9^{9^{9^9}} is a denial of service, not a claim
-
-
-@dataclass(frozen=True)
-class Env:
-    binds: tuple[tuple[str, int], ...] = ()
-    world: tuple | None = None
-
-    def get(self, var: str) -> int | None:
-        for k, v in self.binds:
-            if k == var:
-                return v
-        return None
-
-    def bind(self, var: str, value: int) -> "Env":
-        return replace(self, binds=tuple(sorted([(k, v) for k, v in self.binds if k != var] + [(var, value)])))
-
-    def as_dict(self) -> dict:
-        return dict(self.binds)
-
-
-def shape_str(shape) -> str:
-    return "scalar" if shape == () else "×".join(str(s) for s in (shape if len(shape) == 2 else shape + (1,)))
-
-
-def squeeze(a: np.ndarray) -> np.ndarray:
-    """(n, 1) columns compare equal to vectors; 1×1 to scalars."""
-    if not isinstance(a, np.ndarray):
-        return _scalar(a)
-    if a.ndim == 2 and a.shape == (1, 1):
-        return a.reshape(())
-    if a.ndim == 2 and a.shape[1] == 1:
-        return a.reshape(a.shape[0])
-    return a
-
-
-def _scalar(x) -> np.ndarray:
-    out = np.empty((), dtype=object)
-    out[()] = x
-    return out
-
-
-def _map(fn, a: np.ndarray) -> np.ndarray:
-    out = np.empty(a.shape, dtype=object)
-    for i in np.ndindex(*a.shape):
-        out[i] = fn(a[i])
-    return out
 
 
 class Evaluator:
@@ -90,7 +45,7 @@ class Evaluator:
         return IllFormed(msg, node.pos, node.text)
 
     # ------------------------------------------------------------ entry point
-    def eval(self, node: M.Sem, env: Env) -> np.ndarray:
+    def value(self, node: M.Sem, env: Env) -> np.ndarray:
         key = (node, env)
         cached = self._memo.get(key)
         if cached is not None:
@@ -142,7 +97,7 @@ class Evaluator:
         var, body = self.defs[n.name]
         inner = env if var is None else env.bind(var, self.layer(n.layer, env))
         try:
-            return self.eval(body, inner)
+            return self.value(body, inner)
         except IllFormed as err:
             raise self.fail(f"{n.label or n.name} is not defined at layer "
                             f"{self.layer(n.layer, env)}: {err.message}", n) from None
@@ -162,7 +117,7 @@ class Evaluator:
         return _scalar(se.Integer(d[layer]))
 
     def _Entry(self, n: M.Entry, env):
-        base = self.eval(n.base, env)
+        base = self.value(n.base, env)
         shape = base.shape
         if len(shape) == 2 and shape[0] == 1 and len(n.indices) == 1:
             base, shape = base.reshape(shape[1]), (shape[1],)
@@ -195,10 +150,10 @@ class Evaluator:
         return _scalar(se.Rational(n.value.numerator, n.value.denominator))
 
     def _Neg(self, n, env):
-        return -self.eval(n.operand, env)
+        return -self.value(n.operand, env)
 
     def _Add(self, n: M.Add, env):
-        a, b = squeeze(self.eval(n.left, env)), squeeze(self.eval(n.right, env))
+        a, b = squeeze(self.value(n.left, env)), squeeze(self.value(n.right, env))
         if a.shape != b.shape:
             if a.ndim == 2 and b.ndim == 1 and a.shape[0] == b.shape[0]:
                 b = b[:, None]  # broadcast addition of a bias over columns
@@ -209,13 +164,13 @@ class Evaluator:
         return a + b if n.sign > 0 else a - b
 
     def _Hadamard(self, n, env):
-        a, b = squeeze(self.eval(n.left, env)), squeeze(self.eval(n.right, env))
+        a, b = squeeze(self.value(n.left, env)), squeeze(self.value(n.right, env))
         if a.shape != b.shape and a.shape != () and b.shape != ():
             raise self.fail(f"⊙ needs equal shapes, not {shape_str(a.shape)} and {shape_str(b.shape)}", n)
         return a * b
 
     def _Mul(self, n: M.Mul, env):
-        a, b = self.eval(n.left, env), self.eval(n.right, env)
+        a, b = self.value(n.left, env), self.value(n.right, env)
         if a.ndim == 0 or b.ndim == 0:
             return a * b
         if n.dot and squeeze(a).ndim <= 1 and squeeze(b).ndim <= 1 or (
@@ -233,7 +188,7 @@ class Evaluator:
         return squeeze(out) if out.ndim == 2 and out.shape == (1, 1) else out
 
     def _Div(self, n: M.Div, env):
-        a, b = self.eval(n.num, env), self.eval(n.den, env)
+        a, b = self.value(n.num, env), self.value(n.den, env)
         if squeeze(b).ndim != 0:
             raise self.fail(f"can't divide by a {shape_str(b.shape)} value", n)
         b = squeeze(b)[()]
@@ -242,7 +197,7 @@ class Evaluator:
         return a / b if a.ndim else _scalar(a[()] / b)
 
     def _Transpose(self, n, env):
-        a = self.eval(n.operand, env)
+        a = self.value(n.operand, env)
         if a.ndim == 1:
             return a.reshape(1, a.shape[0])
         if a.ndim == 2 and a.shape[0] == 1:
@@ -251,11 +206,11 @@ class Evaluator:
 
     def _Power(self, n: M.Power, env):
         if isinstance(n.base, M.Norm):  # ||A||^2 without the square root
-            a = self.eval(n.base.operand, env)
-            e = squeeze(self.eval(n.exponent, env))[()]
+            a = self.value(n.base.operand, env)
+            e = squeeze(self.value(n.exponent, env))[()]
             sq = se.Add(*[x ** 2 for x in a.flat])
             return _scalar(sq if e == 2 else se.sqrt(sq) ** e)
-        a, e = self.eval(n.base, env), squeeze(self.eval(n.exponent, env))
+        a, e = self.value(n.base, env), squeeze(self.value(n.exponent, env))
         if e.ndim != 0:
             raise self.fail("an exponent must be a scalar", n)
         if e[()].is_Number and abs(e[()]) > MAX_EXPONENT:
@@ -265,17 +220,17 @@ class Evaluator:
         return _scalar(a[()] ** e[()])
 
     def _Norm(self, n, env):
-        a = self.eval(n.operand, env)
+        a = self.value(n.operand, env)
         return _scalar(se.sqrt(se.Add(*[x ** 2 for x in a.flat])))
 
     def _Inner(self, n, env):
-        a, b = squeeze(self.eval(n.left, env)), squeeze(self.eval(n.right, env))
+        a, b = squeeze(self.value(n.left, env)), squeeze(self.value(n.right, env))
         if a.shape != b.shape:
             raise self.fail(f"⟨A, B⟩ needs equal shapes, not {shape_str(a.shape)} and {shape_str(b.shape)}", n)
         return _scalar(se.Add(*[x * y for x, y in zip(a.flat, b.flat)]))
 
     def _Trace(self, n, env):
-        a = squeeze(self.eval(n.operand, env))
+        a = squeeze(self.value(n.operand, env))
         if a.ndim == 0:
             return a
         if a.ndim != 2 or a.shape[0] != a.shape[1]:
@@ -289,14 +244,14 @@ class Evaluator:
         out = np.empty((len(n.rows), widths.pop()), dtype=object)
         for i, row in enumerate(n.rows):
             for j, cell in enumerate(row):
-                v = squeeze(self.eval(cell, env))
+                v = squeeze(self.value(cell, env))
                 if v.ndim:
                     raise self.fail("matrix entries must be numbers", cell)
                 out[i, j] = v[()]
         return out
 
     def _Ones(self, n, env):
-        size = squeeze(self.eval(n.size, env))[()]
+        size = squeeze(self.value(n.size, env))[()]
         if not size.is_integer or int(size) < 1:
             raise self.fail("\\mathbb{1}_N needs a size", n)
         return np.array([se.Integer(1)] * int(size), dtype=object)
@@ -313,7 +268,7 @@ class Evaluator:
         return _scalar(se.Integer(1 if val(n.a) == val(n.b) else 0))
 
     def _Cond(self, n: M.Cond, env):
-        a, b = squeeze(self.eval(n.left, env)), squeeze(self.eval(n.right, env))
+        a, b = squeeze(self.value(n.left, env)), squeeze(self.value(n.right, env))
         if n.rel in (">", ">="):
             u = squeeze(a - b)
         elif n.rel in ("<", "<="):
@@ -325,15 +280,15 @@ class Evaluator:
     def _Piecewise(self, n: M.Piecewise, env):
         total, covered = None, _scalar(se.Integer(0))
         for value, cond in n.rows:
-            c = self.eval(cond, env) if cond is not None else 1 - covered
-            term = self.eval(value, env) * c
+            c = self.value(cond, env) if cond is not None else 1 - covered
+            term = self.value(value, env) * c
             covered = covered + (c if cond is not None else 0)
             total = term if total is None else squeeze(total + term)
         return total
 
     # ------------------------------------------------------------ functions
     def _Apply(self, n: M.Apply, env):
-        args = [self.eval(a, env) for a in n.args]
+        args = [self.value(a, env) for a in n.args]
         fn = n.fn
         if fn == "softmax":
             v = squeeze(args[0])
@@ -370,13 +325,13 @@ class Evaluator:
     # ------------------------------------------------------------ sums
     def sum_range(self, n: M.SumOver, env) -> list[int]:
         if n.upper is not None:
-            hi = squeeze(self.eval(n.upper, env))
-            lo = squeeze(self.eval(n.lower, env)) if n.lower is not None else _scalar(se.Integer(1))
+            hi = squeeze(self.value(n.upper, env))
+            lo = squeeze(self.value(n.lower, env)) if n.lower is not None else _scalar(se.Integer(1))
             if hi.ndim or lo.ndim or not hi[()].is_integer or not lo[()].is_integer:
                 raise self.fail("a sum's bounds must be whole numbers", n)
             return list(range(int(lo[()]), int(hi[()]) + 1))
         saved = self.ranges.pop(n.var, None)
-        self.eval(n.body, env.bind(n.var, 1))
+        self.value(n.body, env.bind(n.var, 1))
         sizes = self.ranges.pop(n.var, set())
         if saved is not None:
             self.ranges[n.var] = saved
@@ -393,7 +348,7 @@ class Evaluator:
         for v in self.sum_range(n, env):
             if v == skip:
                 continue
-            term = squeeze(self.eval(n.body, env.bind(n.var, v)))
+            term = squeeze(self.value(n.body, env.bind(n.var, v)))
             if total is not None and term.shape != total.shape:
                 raise self.fail("terms of the sum have different shapes", n)
             total = term if total is None else squeeze(total + term)
@@ -409,11 +364,11 @@ class Evaluator:
         if env.world is not None and env.world != node:
             raise self.fail("nested derivatives with respect to different quantities are not supported", n)
         inner = replace(env, world=node)
-        num = squeeze(self.eval(n.num, inner))
+        num = squeeze(self.value(n.num, inner))
         label = self.label(env)
         shape = self.net.shape(node)
         if isinstance(target, M.Entry):
-            probe = self.eval(target, inner)  # checks and records the indices
+            probe = self.value(target, inner)  # checks and records the indices
             if squeeze(probe).ndim != 0:
                 raise self.fail("differentiate with respect to one entry or the whole quantity", target)
             index = self._entry_index(target, env, shape)

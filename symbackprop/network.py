@@ -22,6 +22,7 @@ import numpy as np
 import symengine as se
 
 from . import activations as act
+from .shapes import elementwise
 
 __all__ = ["Spec", "Network", "NodeId", "KINDS"]
 
@@ -48,13 +49,6 @@ def _symbols(prefix: str, shape: tuple[int, ...]) -> np.ndarray:
     out = np.empty(shape, dtype=object)
     for idx in np.ndindex(*shape):
         out[idx] = se.Symbol(prefix + "".join(f"_{i + 1}" for i in idx))
-    return out
-
-
-def _apply(fn, array: np.ndarray) -> np.ndarray:
-    out = np.empty(array.shape, dtype=object)
-    for idx in np.ndindex(*array.shape):
-        out[idx] = fn(array[idx])
     return out
 
 
@@ -155,7 +149,7 @@ class Network:
             pre = W.dot(a)
             return pre + (b[:, None] if pre.ndim == 2 else b)
         if family == "act":
-            return _apply(self._activation_fn(layer), v(("pre", layer)))
+            return elementwise(self._activation_fn(layer), v(("pre", layer)))
         if family == "out":
             logits = v(("pre", self.L)) if self.spec.kind == "mlp-softmax-ce" else v(("logit", None))
             return np.array(act.softmax(list(logits)), dtype=object)

@@ -21,7 +21,8 @@ import numpy as np
 import symengine as se
 
 from .errors import InputError, TimeLimit
-from .evaluate import Env, Evaluator, shape_str, squeeze
+from .evaluate import Evaluator
+from .shapes import Env, shape_str, squeeze
 from .limits import time_cap
 from .notation import meaning as M
 from .notation.parser import parse
@@ -163,7 +164,7 @@ def _entries(problem, net, ev, env, free, lhs, rhs, premises, where):
     if problem.label_var and problem.label_var in free:
         ev.ranges.setdefault(problem.label_var, set()).add(net.spec.sizes[-1])
     for node in [lhs, rhs] + [p[0] for p in premises] + [p[2] for p in premises]:
-        ev.eval(node, probe)
+        ev.value(node, probe)
     ranges = {}
     for var in free:
         sizes = ev.ranges.get(var)
@@ -178,13 +179,13 @@ def _entries(problem, net, ev, env, free, lhs, rhs, premises, where):
         e = env
         for var, v in zip(free, values):
             e = e.bind(var, v)
-        a, b = squeeze(ev.eval(lhs, e)), squeeze(ev.eval(rhs, e))
+        a, b = squeeze(ev.value(lhs, e)), squeeze(ev.value(rhs, e))
         if a.shape != b.shape:
             return_msg = f"the left side is {shape_str(a.shape)} but the right side is {shape_str(b.shape)}{where}"
             raise InputError(return_msg)
         prem = []
         for p_l, rel, p_r in premises:
-            u = squeeze(squeeze(ev.eval(p_l, e)) - squeeze(ev.eval(p_r, e)))
+            u = squeeze(squeeze(ev.value(p_l, e)) - squeeze(ev.value(p_r, e)))
             if u.ndim:
                 raise InputError("a premise must compare scalars")
             prem.append((u[()], rel))

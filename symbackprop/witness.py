@@ -94,21 +94,13 @@ def evaluate(expr, point: Point):
             if e not in point.values:
                 raise Undetermined(f"no value for {e}")
             return point.values[e]
-        if isinstance(e, se.Add):
+        if isinstance(e, (se.Add, se.Mul)):
             vals = [ev(a) for a in e.args]
             if any(_is_iv(v) for v in vals):
                 vals = [_iv(v) for v in vals]
             total = vals[0]
             for v in vals[1:]:
-                total = total + v
-            return total
-        if isinstance(e, se.Mul):
-            vals = [ev(a) for a in e.args]
-            if any(_is_iv(v) for v in vals):
-                vals = [_iv(v) for v in vals]
-            total = vals[0]
-            for v in vals[1:]:
-                total = total * v
+                total = total + v if isinstance(e, se.Add) else total * v
             return total
         if isinstance(e, se.Pow):
             base, exp = ev(e.args[0]), ev(e.args[1])

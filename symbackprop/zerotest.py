@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 import flint
 import symengine as se
 
-from . import activations as act
 
 __all__ = ["Atomizer", "is_zero", "to_fraction"]
 
@@ -250,11 +249,3 @@ def _has_pow_neg(e) -> bool:
             return True
         stack.extend(x.args)
     return False
-
-
-def relu_indicator(atomizer: Atomizer, preact):
-    """The indicator atom of `preact > 0` (for premises)."""
-    return atomizer.step(atomizer(preact))
-
-
-_ = act  # activations defines the function symbols atomized here

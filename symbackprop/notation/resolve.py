@@ -11,33 +11,15 @@ bounding a sum is a size while the `d` in `x_d` is an index.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import IllFormed
 from . import meaning as M
 from . import syntax as S
+from .tables import NameRule, Notation, _is_letter, _is_prime, _is_transpose, _shift, _word, read_layer
 
 __all__ = ["NameRule", "Notation", "resolve"]
-
-
-@dataclass(frozen=True)
-class NameRule:
-    """What one written name means.  kind: quantity | definition | size |
-    activation | derivative-op | constant | label | kron-or-definition."""
-    kind: str
-    family: str = ""          # network node family, definition name or size kind
-    layer: str = "none"       # where its layer label is written: sup | sub | none
-    offset: int = 0           # node layer = written layer + offset
-    fixed_layer: int | None = None
-    takes_args: bool = False  # `Err(y, z)`: the argument list is decoration
-
-
-@dataclass(frozen=True)
-class Notation:
-    names: dict = field(default_factory=dict)        # key -> NameRule
-    layer_vars: tuple[str, ...] = ("l",)
-    last_layer: str = "L"
 
 
 @dataclass(frozen=True)
@@ -181,7 +163,7 @@ class _Resolver:
         nxt = resolved[i + 1]
         if isinstance(nxt, _Fn):  # D φ (x), \ln \exp x: compose
             inner, j = self._function_args(resolved, items, i + 1)
-            if resolved[i].fn == "D" :
+            if resolved[i].fn == "D":
                 return [self.apply(_Fn(nxt.fn + "'", nxt.layer, nxt.pos), inner, items[i + 1])], j
             return [self.apply(nxt, inner, items[i + 1])], j
         if resolved[i].fn == "D":
@@ -322,22 +304,10 @@ class _Resolver:
         return self.lin(items[0]), bool(rest)
 
     def lin(self, node) -> M.Lin:
-        if isinstance(node, S.Group) and len(node.items) == 1:
-            return self.lin(node.items[0])
-        if isinstance(node, S.Num) and node.text.isdigit():
-            return M.Lin((), int(node.text))
-        if isinstance(node, S.Name) and node.kind == "letter" and not node.accents:
-            if node.base == self.n.last_layer:
-                return M.Lin((("L", 1),), 0)
-            if node.base in self.n.layer_vars:
-                return M.Lin(((node.base, 1),), 0)
-        if isinstance(node, (S.Add, S.Sub)):
-            a, b = self.lin(node.left), self.lin(node.right)
-            s = 1 if isinstance(node, S.Add) else -1
-            return _combine(a, b, s)
-        if isinstance(node, S.Neg):
-            return _combine(M.Lin(), self.lin(node.operand), -1)
-        raise self.fail(f"can't read layer label {self.text(node)!r}", node)
+        lin = read_layer(node, self.n)
+        if lin is None:
+            raise self.fail(f"can't read layer label {self.text(node)!r}", node)
+        return lin
 
     # ------------------------------------------------------------ indices
     def indices(self, script) -> list[M.Idx]:
@@ -416,47 +386,8 @@ class _Resolver:
                             "not a quantity of the network", node)
         return target
 
-    def bound_name(self, node):
-        return self.expr(node, bound=True)
-
-
-def _shift(lin: M.Lin, offset: int) -> M.Lin:
-    return M.Lin(lin.terms, lin.const + offset)
-
-
-def _combine(a: M.Lin, b: M.Lin, sign: int) -> M.Lin:
-    terms = dict(a.terms)
-    for v, c in b.terms:
-        terms[v] = terms.get(v, 0) + sign * c
-    return M.Lin(tuple((v, c) for v, c in sorted(terms.items()) if c), a.const + sign * b.const)
-
-
-def _is_letter(node, letter) -> bool:
-    return isinstance(node, S.Name) and node.base == letter and node.kind == "letter"
-
-
-def _is_transpose(node) -> bool:
-    return (isinstance(node, S.Token) and node.kind == "transpose") or _is_letter(node, "T")
-
-
-def _is_prime(node) -> bool:
-    return isinstance(node, S.Token) and node.kind == "prime_cmd"
-
-
-def _word(node) -> str:
-    if isinstance(node, S.Name) and node.kind in ("letter", "text"):
-        return node.base
-    if isinstance(node, S.Num):
-        return node.text
-    if isinstance(node, S.Product) and all(isinstance(i, S.Name) and i.kind == "letter" for i in node.items):
-        return "".join(i.base for i in node.items)
-    return ""
 
 
 def resolve(node, notation: Notation, source: str = "") -> M.Sem:
     """Resolve one expression (a side of a claim)."""
     return _Resolver(notation, source).expr(node)
-
-
-def resolve_bound(node, notation: Notation, source: str = "") -> M.Sem:
-    return _Resolver(notation, source).expr(node, bound=True)
