@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from dataclasses import replace
 
 import numpy as np
 import symengine as se
@@ -25,7 +26,7 @@ from .evaluate import Evaluator
 from .shapes import Env, shape_str, squeeze
 from .limits import time_cap
 from .notation import meaning as M
-from .notation.parser import parse
+from .notation.parser import parse_display
 from .notation.resolve import resolve
 from .problems import Problem
 from .verdict import Result, Verdict
@@ -57,9 +58,29 @@ def check(problem: Problem, latex: str, activation: str | None = None, sizes=Non
 
 
 def check_statement(problem: Problem, latex: str, activation=None, sizes=None) -> Result:
-    stmt = parse(latex)
+    """Every equation of the display must hold; the first that doesn't decides."""
+    statements = parse_display(latex)
     net = problem.network(activation, sizes)
     ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
+    results = []
+    for k, stmt in enumerate(statements):
+        result = _check_equation(problem, net, ev, stmt, latex)
+        if result.verdict is not Verdict.PROVED:
+            if len(statements) == 1:
+                return result
+            return replace(result, reason=f"equation {k + 1} of {len(statements)}: {result.reason}")
+        results.append(result)
+    if len(results) == 1:
+        return results[0]
+    conditions = tuple(sorted({c for r in results for c in r.conditions}))
+    methods = "; ".join(sorted({r.method for r in results}))
+    reason = f"exact identity (all {len(results)} equations)"
+    if conditions:
+        reason += " using " + ", ".join(conditions)
+    return Result(Verdict.PROVED, reason, conditions=conditions, method=methods)
+
+
+def _check_equation(problem: Problem, net, ev, stmt, latex: str) -> Result:
     premises, links = [], []
     for seg in stmt.segments:
         exprs = [resolve(e, problem.notation, latex) for e in seg.exprs]

@@ -18,7 +18,7 @@ from lark import Token as LarkToken, Transformer, v_args
 from ..errors import LimitExceeded, ParseError
 from . import syntax as S
 
-__all__ = ["parse", "MAX_CHARS", "MAX_DEPTH"]
+__all__ = ["parse", "parse_display", "MAX_CHARS", "MAX_DEPTH"]
 
 MAX_CHARS = 10_000
 MAX_DEPTH = 40
@@ -32,7 +32,7 @@ _HUMAN = {
     "PARTIAL": "'\\partial'", "GREEK": "a Greek letter", "FONT": "'\\mathbf' or similar",
     "ACCENT": "'\\hat', '\\tilde' or similar", "SUM": "'\\sum'", "TEXT_BODY": "plain text",
     "END_MAT": "'\\end{bmatrix}'", "END_CASES": "'\\end{cases}'", "AMP": "'&'",
-    "$END": "the end of the formula", "IMPLIES": "'\\Rightarrow'", "TAG": "a '\\quad (...)' tag", "CIRCUMFLEX": "'^'", "UNDERSCORE": "'_'",
+    "$END": "the end of the formula", "IMPLIES": "'\\Rightarrow'", "TAG": "a '\\quad (...)' tag", "SEP": "'\\quad'", "CIRCUMFLEX": "'^'", "UNDERSCORE": "'_'",
 }
 
 
@@ -65,11 +65,21 @@ def _parser() -> lark.Lark:
 
 def parse(text: str) -> S.Statement:
     """Parse one claim.  Raises ParseError / LimitExceeded, nothing else."""
+    statements = parse_display(text)
+    if len(statements) != 1:
+        raise ParseError("write one equation here, not several", statements[1].pos)
+    return statements[0]
+
+
+def parse_display(text: str) -> tuple[S.Statement, ...]:
+    """Parse a display: one or more claims separated by `\\quad`, or the rows
+    of an aligned environment (`&=` rows continue the chain above them).
+    A bare label such as `\\text{(ii)}` is dropped."""
     if not isinstance(text, str):
         raise ParseError("input is not text", 0)
     if len(text) > MAX_CHARS:
         raise LimitExceeded(f"formula too long: {len(text)} characters (limit {MAX_CHARS})", 0)
-    text = _strip_math_delimiters(text)
+    text = _flatten_aligned(_strip_math_delimiters(text))
     if not text.strip():
         raise ParseError("empty formula", 0)
     _check_depth(text)
@@ -89,6 +99,47 @@ def parse(text: str) -> S.Statement:
         if isinstance(err.orig_exc, ParseError):
             raise err.orig_exc from None
         raise
+
+
+_ALIGNED = re.compile(r"\\(begin|end)\s*\{(aligned|align\*?|split|gathered|eqnarray\*?)\}")
+_RELATION_START = re.compile(r"(=|<|>|:=|\\(leq?|geq?|neq?)(?![A-Za-z]))")
+_ROW_START = re.compile(r"[\s&]*")
+_ROW_BREAK = "\ue000\ue000"  # the SEP terminal for a row that starts a new equation
+
+
+def _flatten_aligned(text: str) -> str:
+    """Turn an aligned environment into the claims it writes, keeping every
+    offset: `A &= B \\\\ &= C` becomes the chain `A = B = C`; a row that
+    does not start with a relation starts a new equation."""
+    if not _ALIGNED.search(text):
+        return text
+    out = list(_ALIGNED.sub(lambda m: " " * len(m.group(0)), text))
+    env = brace = 0
+    i = 0
+    while i < len(text):
+        if text.startswith("\\begin", i) and not _ALIGNED.match(text, i):
+            env += 1
+        elif text.startswith("\\end", i) and not _ALIGNED.match(text, i):
+            env -= 1
+        ch = text[i]
+        if ch == "{":  # escaped braces are skipped below, so these are groups
+            brace += 1
+        elif ch == "}":
+            brace -= 1
+        top = env == 0 and brace == 0
+        if top and ch == "&":
+            out[i] = " "
+        elif top and text.startswith("\\\\", i):
+            nxt = _ROW_START.match(text, i + 2).end()
+            chain = nxt == len(text) or _ALIGNED.match(text, nxt) or _RELATION_START.match(text, nxt)
+            out[i:i + 2] = "  " if chain else _ROW_BREAK
+            i += 2
+            continue
+        elif ch == "\\":
+            i += 2  # skip an escaped character such as \{ or \&
+            continue
+        i += 1
+    return "".join(out)
 
 
 def _strip_math_delimiters(text: str) -> str:
@@ -179,12 +230,21 @@ def _restyle(node: S.Node, style: str | None = None, accent: str | None = None) 
     raise ParseError("a font or accent must decorate a name", node.pos)
 
 
+def _is_label(statement: S.Statement) -> bool:
+    """`\\text{(ii)}` in front of an equation numbers it; it claims nothing."""
+    (seg,) = statement.segments if len(statement.segments) == 1 else (None,)
+    return seg is not None and not seg.rels and len(seg.exprs) == 1 and \
+        isinstance(seg.exprs[0], S.Name) and seg.exprs[0].kind == "text"
+
+
 @v_args(meta=True)
 class _ToSyntax(Transformer):
     """Parse tree -> frozen dataclasses; one method per grammar alias."""
 
     def start(self, meta, children):
-        return children[0]
+        statements = tuple(c for c in children if isinstance(c, S.Statement))
+        claims = tuple(st for st in statements if not _is_label(st))
+        return claims or statements
 
     def statement(self, meta, children):
         segs = [c if isinstance(c, S.Segment) else S.Segment((c,), (), pos=c.pos, end=c.end)

@@ -30,6 +30,10 @@ class _Fn:
     pos: int = 0
 
 
+_TEXT_FUNCTIONS = {"relu": "relu", "ReLU": "relu", "tr": "tr", "Tr": "tr", "trace": "tr",
+                   "softmax": "softmax", "exp": "exp", "log": "log", "ln": "log", "max": "max"}
+
+
 class _Resolver:
     def __init__(self, notation: Notation, source: str):
         self.n = notation
@@ -235,8 +239,8 @@ class _Resolver:
             return self.indicator(name, posts, node)
         if rule is None and key == "e" and posts and posts[0][0] == "sup" and len(posts) == 1:
             return M.Apply("exp", (self.expr(posts[0][1]),), **kw)
-        if rule is None and name.kind == "text" and name.base in ("relu", "ReLU"):
-            return _Fn("relu", None, node.pos)
+        if rule is None and name.kind == "text" and name.base in _TEXT_FUNCTIONS:
+            return _Fn(_TEXT_FUNCTIONS[name.base], None, node.pos)  # \text{relu}, \text{tr}
         if rule is None:
             raise self.fail(f"{self.text(node) or key} is not defined in this problem", node)
         layer, posts = self.layer_label(rule, posts, node)
@@ -274,6 +278,8 @@ class _Resolver:
         """Take the layer label out of the scripts, as the rule says it is written."""
         if rule.fixed_layer is not None:
             return M.Lin((), rule.fixed_layer), posts
+        if rule.layer == "last":  # Y_out = Z_L
+            return M.Lin((("L", 1),), 0), posts
         if rule.layer == "none":
             return None, posts
         want = "sup" if rule.layer == "sup" else "sub"

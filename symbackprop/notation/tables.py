@@ -21,7 +21,7 @@ class NameRule:
     activation | derivative-op | constant | label | kron-or-definition."""
     kind: str
     family: str = ""          # network node family, definition name or size kind
-    layer: str = "none"       # where its layer label is written: sup | sub | none
+    layer: str = "none"       # where its layer label is written: sup | sub | none | last (always L)
     offset: int = 0           # node layer = written layer + offset
     fixed_layer: int | None = None
     takes_args: bool = False  # `Err(y, z)`: the argument list is decoration
