@@ -91,7 +91,10 @@ class Evaluator:
         if not self.net.has(node):
             raise self.fail(f"{n.label or n.family} does not exist in this network "
                             f"(layer {node[1]}; the last layer is L = {self.net.L})", n)
-        return self.net.value(node, env.world, self.label(env))
+        label = self.label(env)
+        if label is None and n.family == "loss" and self.net.depends_on_label():
+            raise self.fail(f"the loss depends on the label {self.label_var}, which is not bound here", n)
+        return self.net.value(node, env.world, label)
 
     def _DefRef(self, n: M.DefRef, env):
         var, body = self.defs[n.name]

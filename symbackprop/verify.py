@@ -120,7 +120,11 @@ def _check_link(problem, net, ev, lhs, rhs, premises, link_text, chained) -> Res
     pf = set()
     for a, _, b in premises:
         pf |= M.free_indices(a) | M.free_indices(b)
-    free = sorted(lf | rf | pf)
+    free = lf | rf | pf
+    if problem.label_var and net.depends_on_label() and any(
+            isinstance(m, M.Quantity) and m.family == "loss" for n in [lhs, rhs] for m in M.walk(n)):
+        free.add(problem.label_var)  # the loss depends on the label: check every value of it
+    free = sorted(free)
     layer_vars = sorted(set().union(*(M.layer_vars(x) for x in [lhs, rhs] + [p[0] for p in premises] +
                                       [p[2] for p in premises])))
     nodes = [lhs, rhs] + [p[0] for p in premises] + [p[2] for p in premises]

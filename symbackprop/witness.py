@@ -164,7 +164,7 @@ def fmt(v) -> str:
     """Exact value if rational, else a decimal with the digits the interval proves."""
     if not _is_iv(v):
         return str(v)
-    return format(float(v.mid), ".12g")
+    return "≈" + format(float(v.mid), ".12g")
 
 
 def to_float(v) -> float:

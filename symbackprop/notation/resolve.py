@@ -34,6 +34,15 @@ _TEXT_FUNCTIONS = {"relu": "relu", "ReLU": "relu", "tr": "tr", "Tr": "tr", "trac
                    "softmax": "softmax", "exp": "exp", "log": "log", "ln": "log", "max": "max"}
 
 
+def _is_arg_list(item) -> bool:
+    """`(a, b)`: two or more values in brackets, only meaningful after a function."""
+    return isinstance(item, S.Group) and item.kind in ("paren", "bracket", "set") and len(item.items) > 1
+
+
+def _is_loss(value) -> bool:
+    return isinstance(value, M.Quantity) and value.family == "loss"
+
+
 class _Resolver:
     def __init__(self, notation: Notation, source: str):
         self.n = notation
@@ -122,33 +131,35 @@ class _Resolver:
     def product(self, items: list, node) -> M.Sem:
         """Juxtaposition: a function applies to the item after it; \\cdot is
         kept as a flag; everything else multiplies left to right."""
-        resolved, dots = [], []
+        written, resolved, dots = [], [], []  # aligned lists, \cdot tokens removed
         pending_dot = False
         for item in items:
             if isinstance(item, S.Token) and item.kind == "cdot":
                 pending_dot = True
                 continue
-            resolved.append(self._expr(item))
+            after = resolved[-1] if resolved else None
+            if _is_arg_list(item) and (isinstance(after, _Fn) or _is_loss(after)):
+                resolved.append(item)  # \max(0, x), Err(y, z): an argument list, read below
+            else:
+                resolved.append(self._expr(item))
+            written.append(item)
             dots.append(pending_dot)
             pending_dot = False
         if pending_dot:
             raise self.fail("\\cdot needs something on its right", node)
-        # drop argument lists that decorate a name: Err(y, z), L_0(x, y)
         values: list = []
         flags: list = []
         i = 0
         while i < len(resolved):
             r = resolved[i]
-            if isinstance(r, M.Quantity) and r.family == "loss" and i + 1 < len(items) \
-                    and isinstance(items[i + 1], S.Group) and items[i + 1].kind == "paren" \
-                    and len(items[i + 1].items) > 1:
+            if _is_loss(r) and i + 1 < len(resolved) and _is_arg_list(resolved[i + 1]):
                 values.append(r)  # Err(y, z), L(y^, y): the arguments only name the inputs
                 flags.append(dots[i])
                 i += 2
                 continue
             if isinstance(r, _Fn):
-                arg_items, j = self._function_args(resolved, items, i)
-                values.append(self.apply(r, arg_items, items[i]))
+                arg_items, j = self._function_args(resolved, written, i)
+                values.append(self.apply(r, arg_items, written[i]))
                 flags.append(dots[i])
                 i = j
                 continue
@@ -172,9 +183,8 @@ class _Resolver:
             return [self.apply(nxt, inner, items[i + 1])], j
         if resolved[i].fn == "D":
             raise self.fail("\\mathbf{D} must be followed by a function", items[i])
-        item = items[i + 1]
-        if isinstance(item, S.Group) and item.kind in ("paren", "bracket", "set") and len(item.items) > 1:
-            return [self.expr(x) for x in item.items], i + 2
+        if _is_arg_list(nxt):
+            return [self.expr(x) for x in nxt.items], i + 2
         return [nxt], i + 2
 
     def apply(self, fn: _Fn, args: list, node) -> M.Sem:
@@ -228,6 +238,8 @@ class _Resolver:
         primes = sum(1 for k, s in posts if k == "prime" or (k == "sup" and _is_prime(s)))
         posts = [(k, s) for k, s in posts if not (k == "prime" or (k == "sup" and _is_prime(s)))]
         rule = self.n.names.get(key)
+        if rule is not None and rule.example == "sup":
+            posts = [(k, s) for k, s in posts if not (k == "sup" and self._example_label(s))]
         if name.kind == "func":
             if rule is None:
                 fn = {"ln": "log", "log": "log", "exp": "exp", "max": "max", "tr": "tr",
@@ -273,6 +285,13 @@ class _Resolver:
         else:
             raise self.fail(f"{key} can't be used as a value", node)
         return self.postfix(base, posts, node)
+
+    def _example_label(self, script) -> bool:
+        """`^{(i)}`: the example's number, in a problem with one example."""
+        if isinstance(script, S.Group) and script.kind == "paren" and len(script.items) == 1:
+            inner = script.items[0]
+            return isinstance(inner, S.Name) and inner.kind == "letter"
+        return False
 
     def layer_label(self, rule: NameRule, posts: list, node):
         """Take the layer label out of the scripts, as the rule says it is written."""

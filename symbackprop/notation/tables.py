@@ -25,6 +25,7 @@ class NameRule:
     offset: int = 0           # node layer = written layer + offset
     fixed_layer: int | None = None
     takes_args: bool = False  # `Err(y, z)`: the argument list is decoration
+    example: str = ""         # "sup": a `^{(i)}` names the example (one example here) and is dropped
 
 
 @dataclass(frozen=True)
