@@ -69,6 +69,30 @@ class Problem:
                 out.append(chosen)
         return tuple(out)
 
+    def written_name(self, family: str, layer: int | None, index: tuple[int, ...], depth: int) -> str:
+        """A network leaf as this problem writes it: W^{(1)}_{13} in one
+        course is W_2[1,3] in another.  Plain text, 1-based indices."""
+        suffix = "[" + ",".join(str(i + 1) for i in index) + "]" if index else ""
+        best = None
+        for key, rule in self.notation.names.items():
+            if rule.kind != "quantity" or rule.family != family:
+                continue
+            if rule.fixed_layer is not None and rule.fixed_layer != layer:
+                continue
+            if rule.layer == "last" and layer != depth:
+                continue
+            score = (rule.fixed_layer is not None or rule.layer == "last", -len(key))
+            if best is None or score > best[0]:
+                best = (score, key, rule)
+        if best is None:
+            return f"{family}{'' if layer is None else layer}{suffix}"
+        _, key, rule = best
+        base = key.split(" ")[-1]  # "tilde z" -> z; the accent is not needed to name a leaf
+        if rule.fixed_layer is not None or rule.layer in ("none", "last") or layer is None:
+            return base + suffix
+        written = layer - rule.offset
+        return f"{base}^({written}){suffix}" if rule.layer == "sup" else f"{base}_{written}{suffix}"
+
     def default_activation(self, activation: str | None) -> str:
         chosen = activation or self.activation
         return "generic:" + self.generic_name.replace("{k}", "1") if chosen == "generic" else chosen

@@ -37,6 +37,7 @@ __all__ = ["check", "check_statement"]
 
 MAX_ASSIGNMENTS = 5000
 WITNESS_TRIES = 200
+WITNESS_POLISH = 12  # further tries after the first counterexample, for a simpler one
 _INEQ = {"<", "<=", ">", ">="}
 
 
@@ -300,8 +301,12 @@ def _search(problem, net, failing, tries=WITNESS_TRIES):
     targets = list(net.leaf_symbols(("target", None)).flat) if net.spec.kind != "softmax-hinge" else []
     positive = list(net.leaf_symbols(("margin", None)).flat) if net.spec.kind == "softmax-hinge" else []
     generics = sorted({a.split(":", 1)[1] for a in net.spec.activations if a.startswith("generic:")})
+    best, found_at = None, None
     for attempt in range(tries):
-        point = random_point(leaves, rng, generics, targets, _target_mode(problem), positive)
+        if found_at is not None and attempt > found_at + WITNESS_POLISH:
+            break
+        point = random_point(leaves, rng, generics, targets, _target_mode(problem), positive,
+                             simple=attempt < tries // 2)
         a, b, binds, idx, prem = failing[attempt % len(failing)]
         try:
             if not all(_satisfied(evaluate(u, point), rel) for u, rel in prem):
@@ -314,10 +319,28 @@ def _search(problem, net, failing, tries=WITNESS_TRIES):
             at = {k: v for k, v in binds.items()}
             if idx:
                 at["entry"] = "(" + ", ".join(str(i + 1) for i in idx) + ")"
-            values = {str(s): str(v) for s, v in point.values.items()}
-            funcs = {name: _poly_str(c) for name, c in point.functions.items()}
-            return Witness(values, funcs, at, fmt(va), fmt(vb))
-    return None
+            names = _leaf_names(problem, net)
+            values = {names.get(s, str(s)): str(v) for s, v in point.values.items()}
+            funcs = {name: _poly_str(name, c) for name, c in point.functions.items()}
+            witness = Witness(values, funcs, at, fmt(va), fmt(vb))
+            if best is None or _size(witness) < _size(best):
+                best = witness  # keep the easiest counterexample to read
+            found_at = attempt if found_at is None else found_at
+    return best
+
+
+def _size(w: Witness) -> int:
+    return len(w.lhs) + len(w.rhs) + sum(len(v) for v in w.values.values()) + sum(map(len, w.functions.values()))
+
+
+def _leaf_names(problem, net) -> dict:
+    """Each leaf symbol -> its name in the problem's notation (W^(1)[1,3])."""
+    names = {}
+    for node in net.all_leaves():
+        syms = net.leaf_symbols(node)
+        for idx in np.ndindex(*syms.shape):
+            names[syms[idx]] = problem.written_name(node[0], node[1], idx, net.L)
+    return names
 
 
 def _check_kinks(net, point):
@@ -339,11 +362,12 @@ def _satisfied(v, rel) -> bool:
     return s < 0 if rel in ("<", "<=") else s > 0
 
 
-def _poly_str(coeffs) -> str:
+def _poly_str(name: str, coeffs) -> str:
     terms = []
     for k, c in enumerate(coeffs):
         if c == 0:
             continue
         mono = "" if k == 0 else ("t" if k == 1 else f"t^{k}")
         terms.append(f"{c}{'*' + mono if mono else ''}" if c != 1 or not mono else mono)
-    return "φ(t) = " + (" + ".join(terms) if terms else "0")
+    shown = {"phi": "φ", "varphi": "φ", "sigma": "σ"}.get(name, name)
+    return f"{shown}(t) = " + (" + ".join(terms) if terms else "0").replace("+ -", "- ")

@@ -174,12 +174,16 @@ def to_float(v) -> float:
 _SMALL = [Fraction(n, d) for n in range(-3, 4) for d in (1, 2, 3) if n]
 
 
+_SIMPLE = [Fraction(n) for n in (-2, -1, 1, 2)] + [Fraction(1, 2), Fraction(-1, 2)]
+
+
 def random_point(symbols, rng: random.Random, functions=(), targets=(), target_mode="any",
-                 positive=()) -> Point:
+                 positive=(), simple: bool = False) -> Point:
     """Small nonzero rationals for `symbols`; targets drawn to satisfy the
-    side condition (`sum-to-one`, `one-hot` or `any`); a cubic with nonzero
-    linear term for each generic function."""
-    values = {s: rng.choice(_SMALL) for s in symbols}
+    side condition (`sum-to-one`, `one-hot` or `any`); for each generic
+    function a cubic with nonzero linear term.  `simple` points (tried first,
+    so a counterexample is easy to read) use ±1, ±2, ±1/2 and φ(t) = t + c t²."""
+    values = {s: rng.choice(_SIMPLE if simple else _SMALL) for s in symbols}
     for s in positive:
         values[s] = abs(values[s])
     targets = list(targets)
@@ -192,6 +196,9 @@ def random_point(symbols, rng: random.Random, functions=(), targets=(), target_m
         values[targets[-1]] = 1 - rest
     funcs = {}
     for name in functions:
+        if simple:
+            funcs[name] = (Fraction(0), Fraction(1), rng.choice([Fraction(1), Fraction(-1), Fraction(1, 2)]))
+            continue
         funcs[name] = (rng.choice(_SMALL) / 2, rng.choice([Fraction(1), Fraction(1, 2), Fraction(2)]),
                        rng.choice(_SMALL), rng.choice(_SMALL) / 3)
     return Point(values, funcs)

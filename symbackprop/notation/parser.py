@@ -303,7 +303,7 @@ class _ToSyntax(Transformer):
         return ("over", c[0])
 
     def dop(self, meta, c):
-        return S.DerivOp(c[2], c[3], **_span(meta))
+        return S.DerivOp(c[3], c[4], **_span(meta))  # \frac, \partial, \partial, wrt, body
 
     def nabla(self, meta, c):
         return S.Nabla(c[1], c[2], **_span(meta))

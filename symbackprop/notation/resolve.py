@@ -190,6 +190,8 @@ class _Resolver:
     def apply(self, fn: _Fn, args: list, node) -> M.Sem:
         kw = {"pos": fn.pos, "text": self.text(node)}
         name = fn.fn
+        if name == "D":  # \mathbf{D}φ(x): _function_args already applied φ'
+            return args[0]
         if name == "max":
             if len(args) != 2:
                 raise self.fail("\\max needs two arguments here, as in \\max(0, x)", node)
