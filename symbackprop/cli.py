@@ -104,6 +104,10 @@ def _check(args) -> int:
             for name, f in w.functions.items():
                 print(f"  {name}: {f}")
             print("  values: " + ", ".join(f"{k}={v}" for k, v in w.values.items()))
+        for n in result.numbers:
+            if n.status in ("exact", "rounded", "truncated", "wrong"):
+                entry = f" entry ({', '.join(str(i + 1) for i in n.entry)})" if n.entry else ""
+                print(f"  side {n.side}{entry}: printed {n.printed:>10}  {n.status:9}  exact {n.exact}")
         print(f"  ({result.seconds:.2f} s)")
     return _CHECK_EXIT[result.verdict]
 

@@ -40,6 +40,7 @@ class Evaluator:
         self.ranges: dict[str, set[int]] = {}
         self._memo: dict = {}
         self._frames: list[list] = []
+        self.printed: dict | None = None  # worked examples: symbol -> printed decimal (M.Number)
 
     def fail(self, msg, node) -> IllFormed:
         return IllFormed(msg, node.pos, node.text)
@@ -150,6 +151,10 @@ class Evaluator:
 
     # ------------------------------------------------------------ arithmetic
     def _Number(self, n: M.Number, env):
+        if self.printed is not None and n.digits:
+            sym = se.Symbol(f"printed[{n.digits}]")  # kept apart so its precision can be checked
+            self.printed[sym] = n
+            return _scalar(sym)
         return _scalar(se.Rational(n.value.numerator, n.value.denominator))
 
     def _Neg(self, n, env):

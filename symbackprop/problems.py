@@ -11,13 +11,17 @@ only one that reads files.
 from __future__ import annotations
 
 import tomllib
+from fractions import Fraction
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from .errors import InputError, ProblemError
 from .network import KINDS, Network, Spec
 from .notation.parser import parse
+from .notation import meaning as M
 from .notation.resolve import NameRule, Notation, resolve
 
 __all__ = ["Claim", "Problem", "load_problem", "load_catalogue", "catalogue_dir", "problem_ids"]
@@ -92,6 +96,25 @@ class Problem:
             return base + suffix
         written = layer - rule.offset
         return f"{base}^({written}){suffix}" if rule.layer == "sup" else f"{base}_{written}{suffix}"
+
+    def leaf_names(self, net: Network) -> dict:
+        """Each leaf symbol of `net` -> its written name (W^(1)[1,3])."""
+        names = {}
+        for node in net.all_leaves():
+            syms = net.leaf_symbols(node)
+            for idx in np.ndindex(*syms.shape):
+                names[syms[idx]] = self.written_name(node[0], node[1], idx, net.L)
+        return names
+
+    def numeric_inputs(self, net: Network) -> dict:
+        """A worked example's given values: leaf symbol -> Fraction."""
+        out = {}
+        for (family, layer), rows in self.numeric.get("inputs", {}).items():
+            syms = net.leaf_symbols((family, layer))
+            vals = np.array(rows, dtype=object).reshape(syms.shape)
+            for idx in np.ndindex(*syms.shape):
+                out[syms[idx]] = Fraction(str(vals[idx]))
+        return out
 
     def default_activation(self, activation: str | None) -> str:
         chosen = activation or self.activation
@@ -173,10 +196,45 @@ def _build(data: dict, path: Path) -> Problem:
                             expect if isinstance(expect, dict) else {"*": expect},
                             c.get("twin", ""), c.get("twin_mistake", ""), c.get("note", "")))
     label = next((r.family for r in names.values() if r.kind == "label"), None)
-    return Problem(
+    problem = Problem(
         id=data["id"], title=data.get("title", data["id"]), source=data.get("source", ""),
         kind=net["kind"], sizes=tuple(net["sizes"]), activation=net.get("activation", "relu"),
         generic_name=net.get("generic_name", "phi"), output_activation=net.get("output_activation", "identity"),
         batch=net.get("batch"), side_conditions=tuple(net.get("side_conditions", [])),
         also_check=tuple(net.get("also_check", [])), notation=notation, definitions=definitions,
-        label_var=label, claims=tuple(claims), numeric=data.get("numeric", {}))
+        label_var=label, claims=tuple(claims), numeric=_numeric(data.get("numeric", {}), notation, path))
+    if problem.numeric:
+        _check_inputs(problem, path)
+    return problem
+
+
+def _numeric(section: dict, notation: Notation, path: Path) -> dict:
+    """`[numeric.inputs]` keyed by written names (`W_1`, `Y_{gt}`) -> keyed by node."""
+    if not section:
+        return {}
+    inputs = {}
+    for written, rows in section.get("inputs", {}).items():
+        try:
+            q = resolve(parse(written).segments[0].exprs[0], notation, written)
+        except InputError as err:
+            raise ProblemError(f"{path}: numeric input {written!r}: {err.message}") from None
+        if not isinstance(q, M.Quantity) or (q.layer is not None and q.layer.vars() - {"L"}):
+            raise ProblemError(f"{path}: numeric input {written!r} must name one quantity at a fixed layer")
+        inputs[(q.family, q.layer)] = rows
+    return {**section, "inputs": inputs}
+
+
+def _check_inputs(problem: Problem, path: Path) -> None:
+    net = problem.network()
+    given = {}
+    for (family, lin), rows in problem.numeric["inputs"].items():
+        node = (family, None if lin is None else lin.value({"L": net.L}))
+        if not net.is_leaf(node):
+            raise ProblemError(f"{path}: numeric input {family} at layer {node[1]} is computed, not given")
+        if np.array(rows, dtype=object).size != net.leaf_symbols(node).size:
+            raise ProblemError(f"{path}: numeric input for {node} has the wrong number of entries")
+        given[node] = rows
+    missing = [n for n in net.all_leaves() if n not in given]
+    if missing:
+        raise ProblemError(f"{path}: the worked example gives no values for {missing}")
+    problem.numeric["inputs"] = given

@@ -28,9 +28,11 @@ class Result:
     position: int | None = None
     fragment: str = ""
     method: str = ""
+    numbers: tuple = ()  # worked examples: one NumberCheck per printed number
 
     def as_json(self) -> dict:
         return {"verdict": self.verdict.value, "reason": self.reason,
                 "witness": self.witness.as_json() if self.witness else None,
                 "seconds": round(self.seconds, 4), "conditions": list(self.conditions),
-                "position": self.position, "method": self.method}
+                "position": self.position, "method": self.method,
+                **({"numbers": [n.as_json() for n in self.numbers]} if self.numbers else {})}

@@ -25,6 +25,7 @@ from .errors import InputError, TimeLimit
 from .evaluate import Evaluator
 from .shapes import Env, shape_str, squeeze
 from .limits import time_cap
+from .numeric import check_worked_equation
 from .notation import meaning as M
 from .notation.parser import parse_display
 from .notation.resolve import resolve
@@ -54,8 +55,7 @@ def check(problem: Problem, latex: str, activation: str | None = None, sizes=Non
         result = Result(Verdict(err.verdict), err.located(latex), position=err.pos, fragment=err.fragment)
     except RecursionError:
         result = Result(Verdict.UNPARSEABLE, "formula nested too deeply")
-    return Result(result.verdict, result.reason, result.witness, time.perf_counter() - start,
-                  result.conditions, result.position, result.fragment, result.method)
+    return replace(result, seconds=time.perf_counter() - start)
 
 
 def check_statement(problem: Problem, latex: str, activation=None, sizes=None) -> Result:
@@ -63,9 +63,12 @@ def check_statement(problem: Problem, latex: str, activation=None, sizes=None) -
     statements = parse_display(latex)
     net = problem.network(activation, sizes)
     ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
-    results = []
+    results: list[Result] = []
     for k, stmt in enumerate(statements):
-        result = _check_equation(problem, net, ev, stmt, latex)
+        if problem.numeric:
+            result = check_worked_equation(problem, net, ev, stmt, latex)
+        else:
+            result = _check_equation(problem, net, ev, stmt, latex)
         if result.verdict is not Verdict.PROVED:
             if len(statements) == 1:
                 return result
@@ -73,6 +76,10 @@ def check_statement(problem: Problem, latex: str, activation=None, sizes=None) -
         results.append(result)
     if len(results) == 1:
         return results[0]
+    if problem.numeric:
+        numbers = tuple(n for r in results for n in r.numbers)
+        return replace(results[0], reason=f"all {len(results)} equations: " + results[0].reason.split(" (")[0],
+                       numbers=numbers)
     conditions = tuple(sorted({c for r in results for c in r.conditions}))
     methods = "; ".join(sorted({r.method for r in results}))
     reason = f"exact identity (all {len(results)} equations)"
@@ -319,7 +326,7 @@ def _search(problem, net, failing, tries=WITNESS_TRIES):
             at = {k: v for k, v in binds.items()}
             if idx:
                 at["entry"] = "(" + ", ".join(str(i + 1) for i in idx) + ")"
-            names = _leaf_names(problem, net)
+            names = problem.leaf_names(net)
             values = {names.get(s, str(s)): str(v) for s, v in point.values.items()}
             funcs = {name: _poly_str(name, c) for name, c in point.functions.items()}
             witness = Witness(values, funcs, at, fmt(va), fmt(vb))
@@ -331,16 +338,6 @@ def _search(problem, net, failing, tries=WITNESS_TRIES):
 
 def _size(w: Witness) -> int:
     return len(w.lhs) + len(w.rhs) + sum(len(v) for v in w.values.values()) + sum(map(len, w.functions.values()))
-
-
-def _leaf_names(problem, net) -> dict:
-    """Each leaf symbol -> its name in the problem's notation (W^(1)[1,3])."""
-    names = {}
-    for node in net.all_leaves():
-        syms = net.leaf_symbols(node)
-        for idx in np.ndindex(*syms.shape):
-            names[syms[idx]] = problem.written_name(node[0], node[1], idx, net.L)
-    return names
 
 
 def _check_kinks(net, point):

@@ -70,3 +70,32 @@ def test_seed_001_garbled_formulas_never_crash():
             failures += 1
             assert err.message and err.pos is not None
     assert failures > 0  # the garbage is reported, not silently accepted
+
+
+def test_derivative_operator_keeps_wrt_and_body_apart():
+    from symbackprop.notation import syntax as S
+    stmt = parse(r"y = \frac{\partial}{\partial (\mathbf{W}_2)_{kh}} \left[ a + b \right]")
+    op = stmt.segments[0].exprs[1]
+    assert isinstance(op, S.DerivOp)
+    assert isinstance(op.wrt, S.Scripted) and isinstance(op.body, S.Group)
+
+
+def test_quad_separates_equations_and_a_trailing_tag_does_not():
+    from symbackprop.notation.parser import parse_display
+    assert len(parse_display(r"a = b \quad c = d \qquad e = f")) == 3
+    assert len(parse_display(r"a = b \quad (\alpha)")) == 1
+    with pytest.raises(ParseError, match="one equation"):
+        parse(r"a = b \quad c = d")
+
+
+def test_aligned_rows_continue_a_chain_or_start_an_equation():
+    from symbackprop.notation.parser import parse_display
+    chain = parse_display(r"\begin{aligned} \text{(ii)} \quad a &= b \\ &= \begin{cases} 0 & x < 0 \\ 1 & \text{else} \end{cases} \\ &= d \end{aligned}")
+    assert len(chain) == 1 and len(chain[0].segments[0].exprs) == 4
+    two = parse_display(r"\begin{aligned} a &= b \\ c &= d \end{aligned} \quad (1)")
+    assert [len(s.segments[0].exprs) for s in two] == [2, 2]
+
+
+def test_update_arrow_is_a_relation():
+    stmt = parse(r"W_2 \leftarrow W_2 - 0.5 g = 1")
+    assert stmt.segments[0].rels == ("<-", "=")

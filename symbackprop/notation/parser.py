@@ -261,7 +261,7 @@ class _ToSyntax(Transformer):
 
     def relation(self, meta, children):
         return {"EQ": "=", "DEFEQ": "=", "LE": "<=", "GE": ">=", "LT": "<", "GT": ">",
-                "NE": "!="}[children[0].type]
+                "NE": "!=", "GETS": "<-"}[children[0].type]
 
     def add(self, meta, c):
         return S.Add(c[0], c[1], **_span(meta))
