@@ -13,8 +13,7 @@ def test_seed_001_formulas_get_verdicts_not_tracebacks():
     problem = load_problem("mle-sheet4")
     formulas = re.findall(r"\$\$(.+?)\$\$|\$(.+?)\$", SEED_001.read_text(), flags=re.S)
     verdicts = {check(problem, a or b, timeout=20).verdict.value for a, b in formulas}
-    assert verdicts <= {"unparseable", "ill-formed", "proved", "refuted", "undecided"}
-    assert "unparseable" in verdicts and "ill-formed" in verdicts
+    assert verdicts == {"unparseable", "ill-formed"}  # each garbled formula: a reason, never a crash
 
 
 def test_hostile_strings():
