@@ -175,6 +175,10 @@ class Evaluator:
         a, b = squeeze(self.value(n.left, env)), squeeze(self.value(n.right, env))
         if a.shape != b.shape and a.shape != () and b.shape != ():
             raise self.fail(f"⊙ needs equal shapes, not {shape_str(a.shape)} and {shape_str(b.shape)}", n)
+        if n.divide:
+            if any(x == 0 for x in b.flat):
+                raise self.fail("elementwise division by zero", n)
+            return a / b
         return a * b
 
     def _Mul(self, n: M.Mul, env):
@@ -301,6 +305,14 @@ class Evaluator:
         if fn == "softmax":
             v = squeeze(args[0])
             return np.array(act.softmax(list(v.flat)), dtype=object).reshape(v.shape)
+        if fn == "diag":
+            v = squeeze(args[0])
+            if v.ndim != 1:
+                raise self.fail(f"diag needs a vector, not a {shape_str(v.shape)} value", n)
+            out = np.full((v.shape[0], v.shape[0]), se.Integer(0), dtype=object)
+            for i, x in enumerate(v):
+                out[i, i] = x
+            return out
         if fn == "max":
             a, b = (squeeze(x) for x in args)
             return squeeze(b + _map(act.relu, squeeze(a - b)))

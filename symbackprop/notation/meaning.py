@@ -121,6 +121,7 @@ class Mul(Sem):
 class Hadamard(Sem):
     left: Sem
     right: Sem
+    divide: bool = False
 
 
 @dataclass(frozen=True)

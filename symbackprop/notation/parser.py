@@ -278,7 +278,7 @@ class _ToSyntax(Transformer):
         return c[-1]
 
     def hadamard(self, meta, c):
-        return S.Hadamard(c[0], c[2], **_span(meta))
+        return S.Hadamard(c[0], c[2], "oslash" in str(c[1]), **_span(meta))
 
     def product(self, meta, c):
         items = tuple(S.Token(x.type.lower(), str(x), **_tok(x)) if isinstance(x, LarkToken) else x
@@ -298,6 +298,9 @@ class _ToSyntax(Transformer):
 
     def sum_under(self, meta, c):
         return ("under", c[0])
+
+    def sum_under_list(self, meta, c):  # \sum_{l=1, l \neq y_i}, \sum_{i,j}
+        return ("under", S.Group("list", tuple(c), **_span(meta)))
 
     def sum_over(self, meta, c):
         return ("over", c[0])

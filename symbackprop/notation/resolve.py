@@ -31,7 +31,8 @@ class _Fn:
 
 
 _TEXT_FUNCTIONS = {"relu": "relu", "ReLU": "relu", "tr": "tr", "Tr": "tr", "trace": "tr",
-                   "softmax": "softmax", "exp": "exp", "log": "log", "ln": "log", "max": "max"}
+                   "softmax": "softmax", "exp": "exp", "log": "log", "ln": "log", "max": "max",
+                   "diag": "diag"}
 
 
 def _is_arg_list(item) -> bool:
@@ -73,7 +74,7 @@ class _Resolver:
         if isinstance(node, S.Neg):
             return M.Neg(self.expr(node.operand), **kw)
         if isinstance(node, S.Hadamard):
-            return M.Hadamard(self.expr(node.left), self.expr(node.right), **kw)
+            return M.Hadamard(self.expr(node.left), self.expr(node.right), node.divide, **kw)
         if isinstance(node, S.Product):
             return self.product(list(node.items), node)
         if isinstance(node, S.Frac):
@@ -158,8 +159,8 @@ class _Resolver:
                 i += 2
                 continue
             if isinstance(r, _Fn):
-                arg_items, j = self._function_args(resolved, written, i)
-                values.append(self.apply(r, arg_items, written[i]))
+                value, j = self._call(resolved, written, i)
+                values.append(value)
                 flags.append(dots[i])
                 i = j
                 continue
@@ -171,34 +172,43 @@ class _Resolver:
             out = M.Mul(out, v, dot, pos=node.pos, text=self.text(node))
         return out
 
-    def _function_args(self, resolved, items, i):
-        """The argument of the function at position i, and the next position."""
+    def _call(self, resolved, items, i):
+        """Apply the function at position i to what follows: (value, next position)."""
+        fn = resolved[i]
         if i + 1 >= len(resolved):
-            raise self.fail(f"{resolved[i].fn} needs an argument", items[i])
+            raise self.fail(f"{fn.fn} needs an argument", items[i])
         nxt = resolved[i + 1]
-        if isinstance(nxt, _Fn):  # D φ (x), \ln \exp x: compose
-            inner, j = self._function_args(resolved, items, i + 1)
-            if resolved[i].fn == "D":
-                return [self.apply(_Fn(nxt.fn + "'", nxt.layer, nxt.pos), inner, items[i + 1])], j
-            return [self.apply(nxt, inner, items[i + 1])], j
-        if resolved[i].fn == "D":
+        if isinstance(nxt, _Fn):  # D φ (x) is φ'(x); \ln \exp x composes
+            if fn.fn == "D":
+                return self._call_with(_Fn(nxt.fn + "'", nxt.layer, nxt.pos), resolved, items, i + 1)
+            inner, j = self._call(resolved, items, i + 1)
+            return self.apply(fn, [inner], items[i]), j
+        if fn.fn == "D":
             raise self.fail("\\mathbf{D} must be followed by a function", items[i])
+        return self._call_with(fn, resolved, items, i)
+
+    def _call_with(self, fn: _Fn, resolved, items, i):
+        """`fn` applied to the item at i + 1."""
+        nxt, item = resolved[i + 1], items[i + 1]
         if _is_arg_list(nxt):
-            return [self.expr(x) for x in nxt.items], i + 2
-        return [nxt], i + 2
+            return self.apply(fn, [self.expr(x) for x in nxt.items], items[i]), i + 2
+        if isinstance(item, S.Scripted) and isinstance(item.base, S.Group) and item.base.kind in ("paren", "bracket") \
+                and len(item.base.items) == 1 and all(k == "sub" for k, _ in item.posts):
+            # f(x)_k is (f(x))_k: the same for an elementwise f, and right for softmax
+            value = self.apply(fn, [self.expr(item.base.items[0])], items[i])
+            return self.postfix(value, list(item.posts), item), i + 2
+        return self.apply(fn, [nxt], items[i]), i + 2
 
     def apply(self, fn: _Fn, args: list, node) -> M.Sem:
         kw = {"pos": fn.pos, "text": self.text(node)}
         name = fn.fn
-        if name == "D":  # \mathbf{D}φ(x): _function_args already applied φ'
-            return args[0]
         if name == "max":
             if len(args) != 2:
                 raise self.fail("\\max needs two arguments here, as in \\max(0, x)", node)
             return M.Apply("max", tuple(args), **kw)
         if len(args) != 1:
             raise self.fail(f"{name} takes one argument, not {len(args)}", node)
-        if name in ("exp", "log", "relu", "softmax", "step", "act", "act'", "tr"):
+        if name in ("exp", "log", "relu", "softmax", "step", "act", "act'", "tr", "diag"):
             if name == "tr":
                 return M.Trace(args[0], **kw)
             return M.Apply(name, tuple(args), fn.layer, **kw)
@@ -233,10 +243,11 @@ class _Resolver:
         kw = {"pos": node.pos, "text": self.text(node)}
         key = name.key
         # Compound names with a word subscript: Y_{out}, \mathcal{L}_{hinge}, L_0.
-        if posts and posts[0][0] == "sub":
-            word = _word(posts[0][1])
+        for i, (kind, script) in enumerate(posts):  # \mathcal{L}^{(i)}_{hinge} as well
+            word = _word(script) if kind == "sub" else ""
             if word and f"{key}_{word}" in self.n.names:
-                key, posts = f"{key}_{word}", posts[1:]
+                key, posts = f"{key}_{word}", posts[:i] + posts[i + 1:]
+                break
         primes = sum(1 for k, s in posts if k == "prime" or (k == "sup" and _is_prime(s)))
         posts = [(k, s) for k, s in posts if not (k == "prime" or (k == "sup" and _is_prime(s)))]
         rule = self.n.names.get(key)
@@ -362,7 +373,11 @@ class _Resolver:
         raise self.fail(f"can't read index {self.text(script)!r}", script)
 
     def indicator(self, name: S.Name, posts, node):
+        """`\\mathbf{1}_i^j` (Kronecker), `\\mathbf{1}_{\\{cond\\}}`, and the vector of
+        ones `\\mathbb{1}_N` (also `\\mathbf{1}_N` when N is a size), maybe transposed."""
         kw = {"pos": node.pos, "text": self.text(node)}
+        transposed = any(k == "sup" and _is_transpose(s) for k, s in posts)
+        posts = [(k, s) for k, s in posts if not (k == "sup" and _is_transpose(s))]
         subs = [s for k, s in posts if k == "sub"]
         sups = [s for k, s in posts if k == "sup"]
         if len(subs) != 1 or len(posts) > 2:
@@ -370,40 +385,71 @@ class _Resolver:
         sub = subs[0]
         cond = sub.items[0] if isinstance(sub, S.Group) and sub.kind == "set" and len(sub.items) == 1 else sub
         if isinstance(cond, S.Segment):
-            if len(cond.rels) != 1:
+            if len(cond.rels) != 1 or transposed:
                 raise self.fail("an indicator condition must be one comparison", node)
             return M.Cond(self.expr(cond.exprs[0]), cond.rels[0], self.expr(cond.exprs[1]), **kw)
         if sups:
-            (a,), (b,) = self.indices(sub), self.indices(sups[0])
-            return M.Kron(a, b, **kw)
-        if name.kind == "one_bb":
-            return M.Ones(self.expr(sub, bound=True), **kw)
+            a, b = self.indices(sub), self.indices(sups[0])
+            if len(a) != 1 or len(b) != 1 or transposed:
+                raise self.fail("write the indicator of i = j as \\mathbf{1}_i^j", node)
+            return M.Kron(a[0], b[0], **kw)
+        if name.kind == "one_bb" or self._names_size(sub):
+            ones = M.Ones(self.expr(sub, bound=True), **kw)
+            return M.Transpose(ones, **kw) if transposed else ones
         raise self.fail("write the indicator as \\mathbf{1}_i^j or \\mathbf{1}_{\\{condition\\}}", node)
+
+    def _names_size(self, script) -> bool:
+        base = script.base if isinstance(script, S.Scripted) else script
+        rule = self.n.names.get(base.key) if isinstance(base, S.Name) else None
+        return rule is not None and rule.kind == "size"
 
     # ------------------------------------------------------------ sums, derivatives
     def sum(self, node: S.Sum) -> M.SumOver:
+        """`\\sum_{i=1}^{n}`, `\\sum_i`, `\\sum_{l \\neq y_i}`, `\\sum_{l=1, l \\neq y_i}^C`,
+        `\\sum_{i,j}` (one sum per index, innermost last)."""
         kw = {"pos": node.pos, "text": self.text(node)}
-        lower = exclude = None
-        under = node.under
-        if under is None:
+        if node.under is None:
             raise self.fail("a sum needs its index: \\sum_{i=1}^{n} or \\sum_i", node)
-        if isinstance(under, S.Segment):
-            if len(under.rels) != 1:
-                raise self.fail("can't read the sum's range", under)
-            var_node, rel, other = under.exprs[0], under.rels[0], under.exprs[1]
-            if rel == "=":
-                lower = self.expr(other, bound=True)
-            elif rel == "!=":
-                exclude = self.indices(other)[0]
+        parts = node.under.items if isinstance(node.under, S.Group) and node.under.kind == "list" else (node.under,)
+        order, lower, exclude = [], {}, {}
+        for part in parts:
+            if isinstance(part, S.Segment):
+                if len(part.rels) != 1:
+                    raise self.fail("can't read the sum's range", part)
+                var = self._sum_var(part.exprs[0])
+                if part.rels[0] == "=":
+                    lower[var] = self.expr(part.exprs[1], bound=True)
+                elif part.rels[0] == "!=":
+                    exclude[var] = self._one_index(part.exprs[1])
+                else:
+                    raise self.fail("a sum's range is written i=1 or l \\neq y_i", part)
+                if var not in order:
+                    order.append(var)
             else:
-                raise self.fail("a sum's range is written i=1 or l \\neq y_i", under)
-        else:
-            var_node = under
-        (var,) = self.indices(var_node)
-        if var.var is None or var.offset:
-            raise self.fail("the sum's index must be a letter", var_node)
+                for idx in self.indices(part):  # \sum_i, and \sum_{ij} as a double sum
+                    if idx.var is None or idx.offset:
+                        raise self.fail("the sum's index must be a letter", part)
+                    if idx.var not in order:
+                        order.append(idx.var)
+        if node.over is not None and len(order) > 1:
+            raise self.fail("an upper bound on a sum over several indices is ambiguous", node)
         upper = self.expr(node.over, bound=True) if node.over is not None else None
-        return M.SumOver(var.var, self.expr(node.body), lower, upper, exclude, **kw)
+        body = self.expr(node.body)
+        for var in reversed(order):
+            body = M.SumOver(var, body, lower.get(var), upper, exclude.get(var), **kw)
+        return body
+
+    def _one_index(self, node) -> M.Idx:
+        idx = self.indices(node)
+        if len(idx) != 1:
+            raise self.fail(f"expected one index, not {self.text(node)!r}", node)
+        return idx[0]
+
+    def _sum_var(self, node) -> str:
+        var = self._one_index(node)
+        if var.var is None or var.offset:
+            raise self.fail("the sum's index must be a letter", node)
+        return var.var
 
     def wrt(self, node) -> M.Sem:
         target = self.expr(node)

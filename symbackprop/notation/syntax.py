@@ -86,6 +86,7 @@ class Neg(Node):
 class Hadamard(Node):
     left: Node
     right: Node
+    divide: bool = False  # \oslash: elementwise division
 
 
 @dataclass(frozen=True)
