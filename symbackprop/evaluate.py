@@ -16,8 +16,8 @@ from dataclasses import replace
 import numpy as np
 import symengine as se
 
-from . import activations as act
 from .errors import IllFormed
+from .applying import FunctionsAndIndicators
 from .network import Network
 from .notation import meaning as M
 from .shapes import Env, elementwise as _map, scalar as _scalar, shape_str, squeeze
@@ -27,7 +27,7 @@ __all__ = ["Evaluator", "MAX_EXPONENT"]
 MAX_EXPONENT = 64  # 9^{9^{9^9}} is a denial of service, not a claim
 
 
-class Evaluator:
+class Evaluator(FunctionsAndIndicators):
     """Evaluates meaning trees on one network.  `definitions` maps a defined
     name to (layer variable, body); `label_var` names the class-label index."""
 
@@ -267,80 +267,6 @@ class Evaluator:
         if not size.is_integer or int(size) < 1:
             raise self.fail("\\mathbb{1}_N needs a size", n)
         return np.array([se.Integer(1)] * int(size), dtype=object)
-
-    # ------------------------------------------------------------ indicators
-    def _Kron(self, n: M.Kron, env):
-        def val(i: M.Idx):
-            if i.var is None:
-                return i.fixed
-            v = env.get(i.var)
-            if v is None:
-                raise self.fail(f"index {i.var} is not bound", n)
-            return v + i.offset
-        return _scalar(se.Integer(1 if val(n.a) == val(n.b) else 0))
-
-    def _Cond(self, n: M.Cond, env):
-        a, b = squeeze(self.value(n.left, env)), squeeze(self.value(n.right, env))
-        if n.rel in (">", ">="):
-            u = squeeze(a - b)
-        elif n.rel in ("<", "<="):
-            u = squeeze(b - a)
-        else:
-            raise self.fail(f"can't use {n.rel} as a condition", n)
-        return _map(act.H, u) if u.ndim else _scalar(act.H(u[()]))
-
-    def _Piecewise(self, n: M.Piecewise, env):
-        total, covered = None, _scalar(se.Integer(0))
-        for value, cond in n.rows:
-            c = self.value(cond, env) if cond is not None else 1 - covered
-            term = self.value(value, env) * c
-            covered = covered + (c if cond is not None else 0)
-            total = term if total is None else squeeze(total + term)
-        return total
-
-    # ------------------------------------------------------------ functions
-    def _Apply(self, n: M.Apply, env):
-        args = [self.value(a, env) for a in n.args]
-        fn = n.fn
-        if fn == "softmax":
-            v = squeeze(args[0])
-            return np.array(act.softmax(list(v.flat)), dtype=object).reshape(v.shape)
-        if fn == "diag":
-            v = squeeze(args[0])
-            if v.ndim != 1:
-                raise self.fail(f"diag needs a vector, not a {shape_str(v.shape)} value", n)
-            out = np.full((v.shape[0], v.shape[0]), se.Integer(0), dtype=object)
-            for i, x in enumerate(v):
-                out[i, i] = x
-            return out
-        if fn == "max":
-            a, b = (squeeze(x) for x in args)
-            return squeeze(b + _map(act.relu, squeeze(a - b)))
-        f = self.function(fn, n, env)
-        return _map(f, args[0])
-
-    def function(self, fn: str, n: M.Apply, env):
-        if fn == "exp":
-            return act.Exp
-        if fn == "log":
-            return se.log
-        if fn == "relu":
-            return act.relu
-        if fn == "step":
-            return act.H
-        name = self.default_activation
-        if n.layer is not None:
-            layer = self.layer(n.layer, env)
-            if not 1 <= layer <= self.net.L:
-                raise self.fail(f"no activation at layer {layer}", n)
-            name = self.net.activation(layer)
-        deriv = fn == "act'"
-        if name == "relu":
-            return act.H if deriv else act.relu
-        if name == "identity":
-            return (lambda u: se.Integer(1)) if deriv else (lambda u: u)
-        g = name.split(":", 1)[1]
-        return act.generic(act.derivative_of(g) if deriv else g)
 
     # ------------------------------------------------------------ sums
     def sum_range(self, n: M.SumOver, env) -> list[int]:

@@ -21,7 +21,7 @@ from dataclasses import replace
 import numpy as np
 import symengine as se
 
-from .errors import InputError, TimeLimit
+from .errors import IllFormed, InputError, TimeLimit
 from .evaluate import Evaluator
 from .shapes import Env, shape_str, squeeze
 from .limits import time_cap
@@ -55,6 +55,10 @@ def check(problem: Problem, latex: str, activation: str | None = None, sizes=Non
         result = Result(Verdict(err.verdict), err.located(latex), position=err.pos, fragment=err.fragment)
     except RecursionError:
         result = Result(Verdict.UNPARSEABLE, "formula nested too deeply")
+    except (ArithmeticError, ValueError, TypeError, IndexError, KeyError, RuntimeError) as err:
+        # A bug of ours must not cost the user a traceback, and is never a proof.
+        result = Result(Verdict.UNDECIDED, f"internal error ({type(err).__name__}: {err}); "
+                                           "please report this formula")
     return replace(result, seconds=time.perf_counter() - start)
 
 
@@ -203,7 +207,10 @@ def _entries(problem, net, ev, env, free, lhs, rhs, premises, where):
         sizes = ev.ranges.get(var)
         if not sizes:
             raise InputError(f"can't tell what index {var} ranges over{where}")
-        ranges[var] = min(sizes)
+        if len(sizes) > 1:
+            raise IllFormed(f"index {var} runs over {' and '.join(map(str, sorted(sizes)))} values in different "
+                            f"places{where}: it can't index both")
+        ranges[var] = sizes.pop()
     total = int(np.prod([ranges[v] for v in free])) if free else 1
     if total > MAX_ASSIGNMENTS:
         raise InputError(f"too many index values to check ({total}); use smaller --sizes")

@@ -26,7 +26,7 @@ LINES = [
     (M, ("relu",), r"\delta^{(L-1)} = ( W^{(L-1)\top} \delta^{(L)} ) \odot \phi'( \mathbf{z}^{(L-1)} )", "proved"),
     (M, ("generic",), r"\delta^{(L-1)} = ( W^{(L-1)\top} \delta^{(L)} ) \odot \phi'( \mathbf{z}^{(L-1)} )", "refuted"),
     (M, ("relu",), r"\tilde{z}_i^{(L-1)} \leq 0 \Rightarrow \delta_i^{(L-1)} = 0", "proved"),
-    (M, ("relu",), r"\tilde{z}_i^{(L-1)} \leq 0 \Rightarrow (\nabla_{b^{(L-1)}} L)_i = 0", "refuted"),
+    (M, ("relu",), r"\tilde{z}_i^{(L-1)} \leq 0 \Rightarrow (\nabla_{b^{(L-1)}} L)_i = 0", "ill-formed"),  # not proved
     (M, ("relu",), r"\tilde{z}_i^{(L-1)} \leq 0 \Rightarrow (\nabla_{b^{(L-2)}} L)_i = 0", "proved"),
     (M, BOTH, r"(\sum_{i=1}^c y_i \hat{y}_j) - y_j = \hat{y}_i - y_i", "ill-formed"),
     (M, BOTH, r"\nabla_{b^{(L)}} L = \underline{\delta}^{(L-1)}", "ill-formed"),

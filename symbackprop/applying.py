@@ -1,0 +1,92 @@
+"""Functions and indicators on shaped values: the part of the evaluator that
+applies φ, φ', ReLU, exp, log, softmax, max, diag, and turns Kronecker deltas,
+comparisons and cases into exact expressions (comparisons become the step H,
+so ReLU's sign patterns stay symbolic).  Mixed into `evaluate.Evaluator`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import symengine as se
+
+from . import activations as act
+from .notation import meaning as M
+from .shapes import elementwise as _map, scalar as _scalar, shape_str, squeeze
+
+__all__ = ["FunctionsAndIndicators"]
+
+
+class FunctionsAndIndicators:
+    # ------------------------------------------------------------ indicators
+    def _Kron(self, n: M.Kron, env):
+        def val(i: M.Idx):
+            if i.var is None:
+                return i.fixed
+            v = env.get(i.var)
+            if v is None:
+                raise self.fail(f"index {i.var} is not bound", n)
+            return v + i.offset
+        return _scalar(se.Integer(1 if val(n.a) == val(n.b) else 0))
+
+    def _Cond(self, n: M.Cond, env):
+        a, b = squeeze(self.value(n.left, env)), squeeze(self.value(n.right, env))
+        if n.rel in (">", ">="):
+            u = squeeze(a - b)
+        elif n.rel in ("<", "<="):
+            u = squeeze(b - a)
+        else:
+            raise self.fail(f"can't use {n.rel} as a condition", n)
+        return _map(act.H, u) if u.ndim else _scalar(act.H(u[()]))
+
+    def _Piecewise(self, n: M.Piecewise, env):
+        total, covered = None, _scalar(se.Integer(0))
+        for value, cond in n.rows:
+            c = self.value(cond, env) if cond is not None else 1 - covered
+            term = self.value(value, env) * c
+            covered = covered + (c if cond is not None else 0)
+            total = term if total is None else squeeze(total + term)
+        return total
+
+    # ------------------------------------------------------------ functions
+    def _Apply(self, n: M.Apply, env):
+        args = [self.value(a, env) for a in n.args]
+        fn = n.fn
+        if fn == "softmax":
+            v = squeeze(args[0])
+            return np.array(act.softmax(list(v.flat)), dtype=object).reshape(v.shape)
+        if fn == "diag":
+            v = squeeze(args[0])
+            if v.ndim != 1:
+                raise self.fail(f"diag needs a vector, not a {shape_str(v.shape)} value", n)
+            out = np.full((v.shape[0], v.shape[0]), se.Integer(0), dtype=object)
+            for i, x in enumerate(v):
+                out[i, i] = x
+            return out
+        if fn == "max":
+            a, b = (squeeze(x) for x in args)
+            return squeeze(b + _map(act.relu, squeeze(a - b)))
+        f = self.function(fn, n, env)
+        return _map(f, args[0])
+
+    def function(self, fn: str, n: M.Apply, env):
+        if fn == "exp":
+            return act.Exp
+        if fn == "log":
+            return se.log
+        if fn == "relu":
+            return act.relu
+        if fn == "step":
+            return act.H
+        name = self.default_activation
+        if n.layer is not None:
+            layer = self.layer(n.layer, env)
+            if not 1 <= layer <= self.net.L:
+                raise self.fail(f"no activation at layer {layer}", n)
+            name = self.net.activation(layer)
+        deriv = fn == "act'"
+        if name == "relu":
+            return act.H if deriv else act.relu
+        if name == "identity":
+            return (lambda u: se.Integer(1)) if deriv else (lambda u: u)
+        g = name.split(":", 1)[1]
+        return act.generic(act.derivative_of(g) if deriv else g)
