@@ -367,11 +367,14 @@ def _satisfied(v, rel) -> bool:
 
 
 def _poly_str(name: str, coeffs) -> str:
-    terms = []
+    """φ(t) = t - t^2 + 1/3*t^3, as a person would write it."""
+    text = ""
     for k, c in enumerate(coeffs):
         if c == 0:
             continue
         mono = "" if k == 0 else ("t" if k == 1 else f"t^{k}")
-        terms.append(f"{c}{'*' + mono if mono else ''}" if c != 1 or not mono else mono)
+        mag = abs(c)
+        body = str(mag) if not mono else (mono if mag == 1 else f"{mag}*{mono}")
+        text += (" - " if c < 0 else " + ") + body if text else ("-" if c < 0 else "") + body
     shown = {"phi": "φ", "varphi": "φ", "sigma": "σ"}.get(name, name)
-    return f"{shown}(t) = " + (" + ".join(terms) if terms else "0").replace("+ -", "- ")
+    return f"{shown}(t) = {text or '0'}"
