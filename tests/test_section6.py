@@ -86,3 +86,14 @@ def test_delta_L_needs_the_sum_to_one_condition():
     without = dataclasses.replace(problem, side_conditions=())
     result = check(without, claim)
     assert result.verdict.value == "refuted" and result.witness is not None
+
+
+def test_seed_001_through_the_cli(capsys):
+    import re
+    from pathlib import Path
+    text = (Path(__file__).resolve().parent / "data" / "seed_001.txt").read_text()
+    for a, b in re.findall(r"\$\$(.+?)\$\$|\$(.+?)\$", text, flags=re.S):
+        code = main(["check", "--problem", M, "--format", "json", "--timeout", "20", a or b])
+        out = json.loads(capsys.readouterr().out)
+        assert out["verdict"] in ("unparseable", "ill-formed") and out["reason"], (a or b)[:60]
+        assert code in (1, 2)
