@@ -1,7 +1,8 @@
 """The command line: a thin shell over `verify.check` and the catalogue.
 
     symbackprop verify [FILE...] [--format text|json]
-    symbackprop check --problem ID [--activation relu|generic] [--sizes 2,3,4] 'LATEX'
+    symbackprop check --problem ID [--activation relu|generic] [--sizes 2,3,4] [--reference 'LATEX'] 'LATEX'
+    symbackprop grade PATH... [--format text|json|csv|gradescope] [--out DIR] [--workers N]
 
 Exit codes are the `Exit` enum below; `main(argv)` returns one and
 `console_main()` is the installed script.
@@ -54,6 +55,24 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--sizes", default=None, help="layer widths d_0,...,d_L, e.g. 2,3,4")
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("--timeout", type=float, default=60.0, help="seconds (default 60)")
+    c.add_argument("--reference", default=None, metavar="LATEX",
+                   help="a reference answer: if the claim is wrong, name the mistake relative to it")
+    g = sub.add_parser("grade", help="grade a class's submissions",
+                       description="Grade submissions (TOML files, CSV exports with columns "
+                                   "student,problem,label,equation, or folders of either). Exit 0 if every "
+                                   "answer was decided, 1 if a submission could not be read or names an unknown "
+                                   "problem, 2 if some answer is undecided (or a usage error).")
+    g.add_argument("paths", nargs="+", metavar="PATH", help="submission files or folders")
+    g.add_argument("--format", choices=("text", "json", "csv", "gradescope"), default="text",
+                   help="what to print on stdout (default text)")
+    g.add_argument("--out", default=None, metavar="DIR",
+                   help="write grades.json, gradebook.csv, gradescope/*/results.json and feedback/*.md here")
+    g.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    g.add_argument("--timeout", type=float, default=10.0, help="wall-clock seconds per answer (default 10)")
+    g.add_argument("--memory", type=int, default=2048, metavar="MB", help="memory cap per worker (default 2048)")
+    g.add_argument("--cache", default=None, metavar="DIR", help="result cache (default ~/.cache/symbackprop)")
+    g.add_argument("--no-cache", action="store_true", help="grade everything again")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
 
@@ -69,6 +88,12 @@ def main(argv=None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "grade":
+            if args.workers < 1 or args.timeout <= 0:
+                print("symbackprop: --workers must be at least 1 and --timeout positive", file=sys.stderr)
+                return Exit.UNDECIDED
+            from .grade_command import run_grade
+            return run_grade(args)
         return _verify(args)
     except ProblemError as err:
         print(f"symbackprop: problem file error: {err}", file=sys.stderr)
@@ -94,10 +119,19 @@ def _check(args) -> int:
     except InputError as err:
         print(f"symbackprop: {err.message}", file=sys.stderr)
         return Exit.UNDECIDED
+    mistake = None
+    if args.reference and result.verdict in (Verdict.REFUTED, Verdict.ILL_FORMED):
+        mistake = _mistake(problem, args.latex, args.reference, args.timeout)
     if args.format == "json":
-        print(json.dumps(result.as_json(), ensure_ascii=False))
+        out = result.as_json()
+        if args.reference:
+            out["mistake"] = mistake.name if mistake else None
+            out["mistake_detail"] = mistake.as_json() if mistake else None
+        print(json.dumps(out, ensure_ascii=False))
     else:
         print(f"{result.verdict.value}: {result.reason}")
+        if mistake:
+            print(f"  mistake: {mistake.name} ({mistake.proof})\n  hint: {mistake.hint}")
         if result.witness:
             w = result.witness
             print(f"  at {w.bindings}" if w.bindings else "", end="\n" if w.bindings else "")
@@ -110,6 +144,17 @@ def _check(args) -> int:
                 print(f"  side {n.side}{entry}: printed {n.printed:>10}  {n.status:9}  exact {n.exact}")
         print(f"  ({result.seconds:.2f} s)")
     return _CHECK_EXIT[result.verdict]
+
+
+def _mistake(problem, latex: str, reference: str, timeout: float):
+    from .errors import TimeLimit
+    from .grading import name_mistake
+    from .limits import time_cap
+    try:
+        with time_cap(timeout):
+            return name_mistake(problem, latex, reference)
+    except (TimeLimit, InputError):
+        return None
 
 
 def _verify(args) -> int:

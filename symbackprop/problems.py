@@ -24,7 +24,7 @@ from .notation.parser import parse
 from .notation import meaning as M
 from .notation.resolve import NameRule, Notation, resolve
 
-__all__ = ["Claim", "Problem", "load_problem", "load_catalogue", "catalogue_dir", "problem_ids"]
+__all__ = ["Claim", "Label", "Problem", "load_problem", "load_catalogue", "catalogue_dir", "problem_ids"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,15 @@ class Claim:
 
     def expected(self, activation: str) -> str:
         return self.expect.get(activation, self.expect.get("*", "proved"))
+
+
+@dataclass(frozen=True)
+class Label:
+    """A graded question: its points and the reference answer (optional)."""
+    label: str
+    points: float = 1.0
+    reference: str = ""
+    prompt: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ class Problem:
     label_var: str | None = None
     claims: tuple[Claim, ...] = ()
     numeric: dict = field(default_factory=dict)      # worked example inputs
+    labels: dict = field(default_factory=dict)       # label -> Label, for grading
 
     def activations(self, activation: str | None, depth: int) -> tuple[str, ...]:
         """The activation of each layer 1..depth."""
@@ -132,7 +142,15 @@ class Problem:
         if any(s < 1 or s > 256 for s in sizes):
             raise InputError("sizes must be between 1 and 256")
         acts = self.activations(activation, len(sizes) - 1)
-        return Network(Spec(self.kind, sizes, acts, batch))
+        spec = Spec(self.kind, sizes, acts, batch)
+        if spec not in _NETWORKS:  # a network is a pure function of its spec; its memo stays warm
+            if len(_NETWORKS) >= 16:
+                _NETWORKS.pop(next(iter(_NETWORKS)))
+            _NETWORKS[spec] = Network(spec)
+        return _NETWORKS[spec]
+
+
+_NETWORKS: dict = {}
 
 
 def catalogue_dir() -> Path:
@@ -202,7 +220,9 @@ def _build(data: dict, path: Path) -> Problem:
         generic_name=net.get("generic_name", "phi"), output_activation=net.get("output_activation", "identity"),
         batch=net.get("batch"), side_conditions=tuple(net.get("side_conditions", [])),
         also_check=tuple(net.get("also_check", [])), notation=notation, definitions=definitions,
-        label_var=label, claims=tuple(claims), numeric=_numeric(data.get("numeric", {}), notation, path))
+        label_var=label, claims=tuple(claims), numeric=_numeric(data.get("numeric", {}), notation, path),
+        labels={g["label"]: Label(g["label"], float(g.get("points", 1)), g.get("reference", ""), g.get("prompt", ""))
+                for g in data.get("labels", [])})
     if problem.numeric:
         _check_inputs(problem, path)
     return problem

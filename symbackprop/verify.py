@@ -34,7 +34,7 @@ from .verdict import Result, Verdict
 from .witness import Undetermined, Witness, differs, evaluate, fmt, random_point
 from .zerotest import Atomizer, is_zero
 
-__all__ = ["check", "check_statement"]
+__all__ = ["check", "check_statement", "compare"]
 
 MAX_ASSIGNMENTS = 5000
 WITNESS_TRIES = 200
@@ -90,6 +90,13 @@ def check_statement(problem: Problem, latex: str, activation=None, sizes=None) -
     if conditions:
         reason += " using " + ", ".join(conditions)
     return Result(Verdict.PROVED, reason, conditions=conditions, method=methods)
+
+
+def compare(problem: Problem, a: M.Sem, b: M.Sem, premises=(), activation=None, sizes=None) -> Result:
+    """The verdict on `a = b` for two meaning trees (built by grading, not typed)."""
+    net = problem.network(activation, sizes)
+    ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
+    return _check_link(problem, net, ev, a, b, list(premises), "", False)
 
 
 def _check_equation(problem: Problem, net, ev, stmt, latex: str) -> Result:

@@ -1,0 +1,129 @@
+"""`symbackprop grade`: submissions in; verdicts, gradebooks and feedback out.
+
+The I/O edge of grading: reads submissions, looks finished grades up in the
+cache, sends the rest to worker processes (`batch.run_jobs`), and writes the
+outputs atomically.  What a grade *is* lives in `grading`; how outputs look,
+in `gradebook`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from .batch import GradeCache, Job, run_jobs
+from .errors import ProblemError
+from .gradebook import Report, feedback_markdown, gradebook_csv, gradescope_results, reports_json
+from .grading import Grade
+from .outputs import safe_name, write_atomic
+from .problems import catalogue_dir, load_problem
+from .progress import Progress
+from .submissions import read_submissions
+
+__all__ = ["run_grade", "default_cache_dir"]
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "symbackprop"
+
+
+def _problem_file(ref: str) -> Path:
+    path = Path(ref)
+    return path if path.suffix else catalogue_dir() / f"{ref}.toml"
+
+
+def run_grade(args) -> int:
+    """Returns the exit code: 0 every answer decided, 1 a submission could not
+    be read or names an unknown problem, 2 some answer undecided."""
+    subs = read_submissions(args.paths)
+    if not subs:
+        print("symbackprop: no submissions found (.toml or .csv files)", file=sys.stderr)
+        return 2
+    problems, digests, errors = {}, {}, {}
+    for s in subs:
+        if s.error or s.problem in problems or s.problem in errors:
+            continue
+        try:
+            problems[s.problem] = load_problem(s.problem)
+            digests[s.problem] = hashlib.sha256(_problem_file(s.problem).read_bytes()).hexdigest()
+        except (ProblemError, OSError) as err:
+            errors[s.problem] = f"unknown or broken problem {s.problem!r}: {err}"
+    cache = GradeCache(None if args.no_cache else Path(args.cache or default_cache_dir()))
+    jobs, where, grades = [], [], {}
+    for si, s in enumerate(subs):
+        if s.error or s.problem in errors:
+            continue
+        problem = problems[s.problem]
+        for ai, a in enumerate(s.answers):
+            spec = problem.labels.get(a.label)
+            job = Job((s.student, s.problem, a.label), s.problem, a.label, a.equation,
+                      spec.reference if spec else "", spec.points if spec else 1.0, args.timeout, args.memory)
+            key = cache.key(job, digests[s.problem])
+            cached = cache.get(key)
+            if cached is not None:
+                grades[(si, ai)] = cached
+            else:
+                jobs.append(job)
+                where.append(((si, ai), key))
+    bar = Progress(len(jobs), enabled=False if args.quiet else None)
+
+    def done(index: int, grade: Grade) -> None:
+        slot, key = where[index]
+        grades[slot] = grade
+        cache.put(key, grade)
+        bar.advance(note=grade.label)
+
+    run_jobs(jobs, args.workers, done)
+    bar.close()
+    reports = []
+    for si, s in enumerate(subs):
+        problem = problems.get(s.problem)
+        labels = tuple(problem.labels) if problem else ()
+        maxes = {k: v.points for k, v in problem.labels.items()} if problem else {}
+        err = s.error or errors.get(s.problem, "")
+        mine = tuple(grades[(si, ai)] for ai in range(len(s.answers)) if (si, ai) in grades)
+        reports.append(Report(s.student, s.problem, mine, err, labels, maxes))
+    _write_outputs(reports, problems, args)
+    _print(reports, args)
+    if any(r.error for r in reports):
+        return 1
+    return 2 if any(g.verdict == "undecided" for r in reports for g in r.grades) else 0
+
+
+def _write_outputs(reports: list[Report], problems: dict, args) -> None:
+    if not args.out:
+        return
+    out = Path(args.out)
+    write_atomic(out / "grades.json", json.dumps(reports_json(reports), ensure_ascii=False, indent=1) + "\n")
+    write_atomic(out / "gradebook.csv", gradebook_csv(reports))
+    for r in reports:
+        name = safe_name(r.student) + ("" if len({x.problem for x in reports}) == 1 else "__" + safe_name(r.problem))
+        write_atomic(out / "gradescope" / name / "results.json",
+                     json.dumps(gradescope_results(r), ensure_ascii=False, indent=1) + "\n")
+        title = problems[r.problem].title if r.problem in problems else r.problem
+        write_atomic(out / "feedback" / f"{name}.md", feedback_markdown(r, title))
+
+
+def _print(reports: list[Report], args) -> None:
+    fmt = args.format
+    if fmt == "json":
+        print(json.dumps(reports_json(reports), ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        sys.stdout.write(gradebook_csv(reports))
+    elif fmt == "gradescope":
+        rows = [gradescope_results(r) for r in reports]
+        print(json.dumps(rows[0] if len(rows) == 1 else rows, ensure_ascii=False, indent=1))
+    else:
+        for r in reports:
+            head = f"{r.student:16} {r.problem:18} {r.score:g}/{r.max_score:g}"
+            print(head + (f"  (not graded: {r.error})" if r.error else ""))
+            for g in r.grades:
+                mark = {"correct": "✓", "incorrect": "✗", "unparseable": "?", "undecided": "…"}[g.verdict]
+                extra = f"  [{g.mistake.name}]" if g.mistake else ""
+                print(f"   {mark} {g.label:10} {g.verdict:11}{extra}  {g.reason.splitlines()[0][:90]}")
+        n = sum(len(r.grades) for r in reports)
+        print(f"{len(reports)} submissions, {n} answers" + (f"; outputs in {args.out}" if args.out else ""))

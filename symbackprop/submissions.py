@@ -1,0 +1,136 @@
+"""Reading students' submissions: TOML files, CSV exports, folders of either.
+
+A TOML submission is one student's answers to one problem:
+
+    problem = "mle-sheet4"
+    student = "jdoe"
+    [[answer]]
+    label = "t1"
+    equation = '''\\delta^{(L)} = \\hat{y} - y'''
+
+A CSV export has the columns `student,problem,label,equation`, one row per
+answer.  A file that can't be read becomes a `Submission` carrying the error,
+so the batch goes on and the staff see which file was bad; one bad answer
+never loses another's grade.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Answer", "Submission", "read_submissions", "MAX_FILE_BYTES", "MAX_EQUATION_CHARS"]
+
+MAX_FILE_BYTES = 5_000_000     # a class export, not a dump
+MAX_EQUATION_CHARS = 10_000    # the parser's own cap; longer answers are cut and graded unparseable
+MAX_ANSWERS = 500
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    equation: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    student: str
+    problem: str
+    answers: tuple[Answer, ...] = ()
+    source: str = ""
+    error: str = ""  # why the file (or row) could not be read
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.student, self.problem)
+
+
+def read_submissions(paths) -> list[Submission]:
+    """Every submission under `paths` (files or folders), in a stable order."""
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in (".toml", ".csv"))
+        else:
+            files.append(p)
+    out: list[Submission] = []
+    for f in files:
+        out += _read_file(f)
+    return _merge(out)
+
+
+def _read_file(path: Path) -> list[Submission]:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return [Submission(path.stem, "", source=str(path), error=f"file larger than {MAX_FILE_BYTES} bytes")]
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        return [Submission(path.stem, "", source=str(path), error=f"can't read the file: {err}")]
+    if path.suffix.lower() == ".csv":
+        return _from_csv(text, str(path))
+    return [_from_toml(text, str(path), path.stem)]
+
+
+def _text(value, limit: int = 200) -> str:
+    return str(value)[:limit] if isinstance(value, (str, int, float)) else ""
+
+
+def _from_toml(text: str, source: str, fallback: str) -> Submission:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        return Submission(fallback, "", source=source, error=f"not valid TOML: {err}")
+    student = _text(data.get("student")) or fallback
+    problem = _text(data.get("problem"))
+    raw = data.get("answer", [])
+    if not problem:
+        return Submission(student, "", source=source, error="no `problem = \"...\"` line")
+    if not isinstance(raw, list):
+        return Submission(student, problem, source=source, error="`answer` must be a list of [[answer]] tables")
+    answers = []
+    for k, item in enumerate(raw[:MAX_ANSWERS]):
+        if not isinstance(item, dict):
+            continue
+        label = _text(item.get("label")) or f"#{k + 1}"
+        equation = item.get("equation", "")
+        answers.append(Answer(label, equation if isinstance(equation, str) else ""))
+    return Submission(student, problem, tuple(answers), source)
+
+
+def _from_csv(text: str, source: str) -> list[Submission]:
+    reader = csv.DictReader(io.StringIO(text))
+    want = {"student", "problem", "label", "equation"}
+    if reader.fieldnames is None or not want <= {f.strip().lower() for f in reader.fieldnames}:
+        return [Submission(Path(source).stem, "", source=source,
+                           error="a CSV export needs the columns student,problem,label,equation")]
+    rows: dict[tuple[str, str], list[Answer]] = {}
+    try:
+        for row in reader:
+            row = {(k or "").strip().lower(): v for k, v in row.items()}
+            key = (_text(row.get("student")).strip(), _text(row.get("problem")).strip())
+            if not key[0]:
+                continue
+            rows.setdefault(key, []).append(Answer(_text(row.get("label")).strip() or "?", row.get("equation") or ""))
+    except csv.Error as err:
+        return [Submission(Path(source).stem, "", source=source, error=f"bad CSV: {err}")]
+    return [Submission(s, p, tuple(a[:MAX_ANSWERS]), source) for (s, p), a in rows.items()]
+
+
+def _merge(subs: list[Submission]) -> list[Submission]:
+    """One submission per (student, problem); later answers to a label win."""
+    merged: dict = {}
+    for s in subs:
+        if s.error:
+            merged[(s.student, s.problem, s.source)] = s
+            continue
+        prev = merged.get(s.key)
+        if prev is None:
+            merged[s.key] = s
+            continue
+        by_label = {a.label: a for a in prev.answers}
+        by_label.update({a.label: a for a in s.answers})
+        merged[s.key] = Submission(s.student, s.problem, tuple(by_label.values()), prev.source)
+    return list(merged.values())
