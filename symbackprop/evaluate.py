@@ -22,9 +22,10 @@ from .network import Network
 from .notation import meaning as M
 from .shapes import Env, elementwise as _map, scalar as _scalar, shape_str, squeeze
 
-__all__ = ["Evaluator", "MAX_EXPONENT"]
+__all__ = ["Evaluator", "MAX_EXPONENT", "MAX_SUM_TERMS"]
 
 MAX_EXPONENT = 64  # 9^{9^{9^9}} is a denial of service, not a claim
+MAX_SUM_TERMS = 1000  # instance sizes are at most 256
 
 
 class Evaluator(FunctionsAndIndicators):
@@ -269,13 +270,16 @@ class Evaluator(FunctionsAndIndicators):
         return np.array([se.Integer(1)] * int(size), dtype=object)
 
     # ------------------------------------------------------------ sums
-    def sum_range(self, n: M.SumOver, env) -> list[int]:
+    def sum_range(self, n: M.SumOver, env) -> range:
         if n.upper is not None:
             hi = squeeze(self.value(n.upper, env))
             lo = squeeze(self.value(n.lower, env)) if n.lower is not None else _scalar(se.Integer(1))
             if hi.ndim or lo.ndim or not hi[()].is_integer or not lo[()].is_integer:
                 raise self.fail("a sum's bounds must be whole numbers", n)
-            return list(range(int(lo[()]), int(hi[()]) + 1))
+            first, last = int(lo[()]), int(hi[()])
+            if last - first >= MAX_SUM_TERMS:
+                raise self.fail(f"a sum of {last - first + 1} terms is beyond this instance (limit {MAX_SUM_TERMS})", n)
+            return range(first, last + 1)
         saved = self.ranges.pop(n.var, None)
         self.value(n.body, env.bind(n.var, 1))
         sizes = self.ranges.pop(n.var, set())

@@ -87,6 +87,7 @@ def run_grade(args) -> int:
         err = s.error or errors.get(s.problem, "")
         mine = tuple(grades[(si, ai)] for ai in range(len(s.answers)) if (si, ai) in grades)
         reports.append(Report(s.student, s.problem, mine, err, labels, maxes))
+    reports.sort(key=lambda r: (r.student, r.problem))
     _write_outputs(reports, problems, args)
     _print(reports, args)
     if any(r.error for r in reports):

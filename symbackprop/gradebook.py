@@ -77,9 +77,11 @@ def gradebook_csv(reports: list[Report]) -> str:
     for s in students:
         mine = [r for r in reports if r.student == s]
         points = {(r.problem, g.label): g.points for r in mine for g in r.grades}
+        taken = {r.problem for r in mine}
         total = sum(r.score for r in mine)
         max_total = sum(r.max_score for r in mine)
-        writer.writerow([_csv_safe(s)] + [_num(points.get(c, 0)) for c in columns]
+        # a problem the student did not submit is blank, an unanswered label 0
+        writer.writerow([_csv_safe(s)] + [_num(points.get(c, 0)) if c[0] in taken else "" for c in columns]
                         + [_num(total), _num(max_total)])
     return buf.getvalue()
 

@@ -1,0 +1,32 @@
+"""Reading submissions: TOML, CSV, folders; a bad file is reported, never fatal."""
+
+from symbackprop.outputs import safe_name, write_atomic
+from symbackprop.submissions import read_submissions
+
+
+def test_toml_csv_and_folders(tmp_path):
+    (tmp_path / "a.toml").write_text('problem = "mle-sheet4"\nstudent = "jdoe"\n[[answer]]\nlabel = "t1"\n'
+                                     "equation = '''\\delta^{(L)} = \\hat{y} - y'''\n")
+    (tmp_path / "b.csv").write_text('student,problem,label,equation\nkim,mle-sheet4,t1,"\\delta^{(L)} = y"\n'
+                                    'kim,mle-sheet4,t2,"x = 1"\nlee,cs446-hw0,c1,"z_k = 1"\n')
+    subs = {s.key: s for s in read_submissions([tmp_path])}
+    assert set(subs) == {("jdoe", "mle-sheet4"), ("kim", "mle-sheet4"), ("lee", "cs446-hw0")}
+    assert [a.label for a in subs[("kim", "mle-sheet4")].answers] == ["t1", "t2"]
+    assert subs[("jdoe", "mle-sheet4")].answers[0].equation == r"\delta^{(L)} = \hat{y} - y"
+
+
+def test_bad_files_become_errors(tmp_path):
+    (tmp_path / "broken.toml").write_text("problem = [unclosed")
+    (tmp_path / "noproblem.toml").write_text('student = "x"\n')
+    (tmp_path / "bad.csv").write_text("name,answer\nx,y\n")
+    (tmp_path / "binary.toml").write_bytes(b"\xff\xfe\x00garbage")
+    subs = read_submissions([tmp_path])
+    assert len(subs) == 4 and all(s.error for s in subs)
+
+
+def test_safe_names_and_atomic_writes(tmp_path):
+    assert "/" not in safe_name("../../etc/passwd") and not safe_name("..").startswith(".")
+    assert safe_name("jdoe") == "jdoe" and safe_name("a b") != safe_name("a_b")
+    write_atomic(tmp_path / "x" / "f.txt", "hello")
+    assert (tmp_path / "x" / "f.txt").read_text() == "hello"
+    assert [p.name for p in (tmp_path / "x").iterdir()] == ["f.txt"]
