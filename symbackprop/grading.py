@@ -92,8 +92,6 @@ def grade_answer(problem: Problem, label: str, equation: str, reference: str | N
     if verdict == "correct":
         reason = "correct: " + result.reason + (f" (for {', '.join(c for c in conditions if c == 'ReLU')} only)"
                                                  if "ReLU" in conditions else "")
-    elif mistake is not None:
-        reason = f"{mistake.name}: {reason}"
     return Grade(label, equation, verdict, reason, points if verdict == "correct" else 0.0, points,
                  result.witness, mistake, tuple(conditions), time.perf_counter() - start, result.position,
                  result.as_json())
