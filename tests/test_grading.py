@@ -110,3 +110,18 @@ def test_check_reference_names_the_mistake(capsys):
                  r"\delta_l = (W_{l+1}^T \delta_{l+1}) \odot f'_l(S_l)", r"\delta_l = (W_{l+1}^T \delta_{l+1})"])
     out = json.loads(capsys.readouterr().out)
     assert code == 1 and out["verdict"] == "refuted" and out["mistake"] == "missing φ'"
+
+
+def test_a_real_hang_is_undecided_and_the_batch_finishes(tmp_path, capsys):
+    """(…)^64 of softmax terms keeps symengine busy in C, where no signal handler
+    runs: the parent has to kill the worker."""
+    slow = (r"(\hat{y}_1 + 2\hat{y}_2 + 3\hat{y}_3 + 5\hat{y}_4 + 7 \hat{y}_5 + z^{(1)}_1 + z^{(2)}_{K})^{64}")
+    (tmp_path / "s.toml").write_text(
+        'problem = "mle-sheet4"\nstudent = "slow"\n'
+        f"[[answer]]\nlabel = \"t1\"\nequation = '''{slow.replace('K', '2')} = {slow.replace('K', '3')}'''\n"
+        "[[answer]]\nlabel = \"t2\"\nequation = '''\\nabla_{W^{(L-1)}} L = \\delta^{(L)} (z^{(L-1)})^T'''\n")
+    code = main(["grade", str(tmp_path / "s.toml"), "--timeout", "1", "--no-cache", "--quiet", "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 2
+    assert [a["verdict"] for a in out["answers"]] == ["undecided", "correct"]
+    assert "time limit" in out["answers"][0]["reason"]
