@@ -3,6 +3,7 @@
     symbackprop verify [FILE...] [--format text|json]
     symbackprop check --problem ID [--activation relu|generic] [--sizes 2,3,4] [--reference 'LATEX'] 'LATEX'
     symbackprop grade PATH... [--format text|json|csv|gradescope] [--out DIR] [--workers N]
+    symbackprop report [PROBLEM-ID | SUBMISSION...] [--out reports/] [--format tex,pdf,md]
 
 Exit codes are the `Exit` enum below; `main(argv)` returns one and
 `console_main()` is the installed script.
@@ -73,6 +74,17 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--cache", default=None, metavar="DIR", help="result cache (default ~/.cache/symbackprop)")
     g.add_argument("--no-cache", action="store_true", help="grade everything again")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
+    r = sub.add_parser("report", help="proof reports (LaTeX, PDF, Markdown) and feedback reports",
+                       description="Write a proof report per problem (every catalogue claim with its verdict, "
+                                   "method, witness or worked instance) and an index; or a feedback report per "
+                                   "graded submission. Exit 0 on success, 1 if a PDF failed or a submission "
+                                   "could not be read, 2 on a usage error.")
+    r.add_argument("targets", nargs="*", metavar="PROBLEM-ID|SUBMISSION",
+                   help="problem ids or submission files/folders (default: every problem)")
+    r.add_argument("--out", default="reports", metavar="DIR", help="where to write (default reports/)")
+    r.add_argument("--format", default="tex,pdf,md", help="comma-separated: tex, pdf, md (default all three)")
+    r.add_argument("--workers", type=int, default=2, help="worker processes for grading submissions")
+    r.add_argument("--timeout", type=float, default=10.0, help="seconds per answer when grading")
     return p
 
 
@@ -94,6 +106,9 @@ def main(argv=None) -> int:
                 return Exit.UNDECIDED
             from .grade_command import run_grade
             return run_grade(args)
+        if args.command == "report":
+            from .report_command import run_report
+            return run_report(args)
         return _verify(args)
     except ProblemError as err:
         print(f"symbackprop: problem file error: {err}", file=sys.stderr)

@@ -16,14 +16,16 @@ from pathlib import Path
 
 from .batch import GradeCache, Job, run_jobs
 from .errors import ProblemError
-from .gradebook import Report, feedback_markdown, gradebook_csv, gradescope_results, reports_json
+from .gradebook import Report, gradebook_csv, gradescope_results, reports_json
 from .grading import Grade
 from .outputs import safe_name, write_atomic
 from .problems import catalogue_dir, load_problem
 from .progress import Progress
+from .report.model import feedback_page
+from .report.render import render_feedback
 from .submissions import read_submissions
 
-__all__ = ["run_grade", "default_cache_dir"]
+__all__ = ["run_grade", "grade_paths", "exit_code", "default_cache_dir", "report_name"]
 
 
 def default_cache_dir() -> Path:
@@ -39,10 +41,26 @@ def _problem_file(ref: str) -> Path:
 def run_grade(args) -> int:
     """Returns the exit code: 0 every answer decided, 1 a submission could not
     be read or names an unknown problem, 2 some answer undecided."""
-    subs = read_submissions(args.paths)
-    if not subs:
+    reports, problems = grade_paths(args.paths, args.workers, args.timeout, args.memory,
+                                    None if args.no_cache else Path(args.cache or default_cache_dir()), args.quiet)
+    if not reports:
         print("symbackprop: no submissions found (.toml or .csv files)", file=sys.stderr)
         return 2
+    _write_outputs(reports, problems, args)
+    _print(reports, args)
+    return exit_code(reports)
+
+
+def exit_code(reports: list[Report]) -> int:
+    if any(r.error for r in reports):
+        return 1
+    return 2 if any(g.verdict == "undecided" for r in reports for g in r.grades) else 0
+
+
+def grade_paths(paths, workers: int = 2, timeout: float = 10.0, memory: int = 2048,
+                cache_dir: Path | None = None, quiet: bool = False) -> tuple[list[Report], dict]:
+    """Grade every submission under `paths`: (reports sorted by student, problems by id)."""
+    subs = read_submissions(paths)
     problems, digests, errors = {}, {}, {}
     for s in subs:
         if s.error or s.problem in problems or s.problem in errors:
@@ -52,7 +70,7 @@ def run_grade(args) -> int:
             digests[s.problem] = hashlib.sha256(_problem_file(s.problem).read_bytes()).hexdigest()
         except (ProblemError, OSError) as err:
             errors[s.problem] = f"unknown or broken problem {s.problem!r}: {err}"
-    cache = GradeCache(None if args.no_cache else Path(args.cache or default_cache_dir()))
+    cache = GradeCache(cache_dir)
     jobs, where, grades = [], [], {}
     for si, s in enumerate(subs):
         if s.error or s.problem in errors:
@@ -61,7 +79,7 @@ def run_grade(args) -> int:
         for ai, a in enumerate(s.answers):
             spec = problem.labels.get(a.label)
             job = Job((s.student, s.problem, a.label), s.problem, a.label, a.equation,
-                      spec.reference if spec else "", spec.points if spec else 1.0, args.timeout, args.memory)
+                      spec.reference if spec else "", spec.points if spec else 1.0, timeout, memory)
             key = cache.key(job, digests[s.problem])
             cached = cache.get(key)
             if cached is not None:
@@ -69,7 +87,7 @@ def run_grade(args) -> int:
             else:
                 jobs.append(job)
                 where.append(((si, ai), key))
-    bar = Progress(len(jobs), enabled=False if args.quiet else None)
+    bar = Progress(len(jobs), enabled=False if quiet else None)
 
     def done(index: int, grade: Grade) -> None:
         slot, key = where[index]
@@ -77,7 +95,7 @@ def run_grade(args) -> int:
         cache.put(key, grade)
         bar.advance(note=grade.label)
 
-    run_jobs(jobs, args.workers, done)
+    run_jobs(jobs, workers, done)
     bar.close()
     reports = []
     for si, s in enumerate(subs):
@@ -88,11 +106,7 @@ def run_grade(args) -> int:
         mine = tuple(grades[(si, ai)] for ai in range(len(s.answers)) if (si, ai) in grades)
         reports.append(Report(s.student, s.problem, mine, err, labels, maxes))
     reports.sort(key=lambda r: (r.student, r.problem))
-    _write_outputs(reports, problems, args)
-    _print(reports, args)
-    if any(r.error for r in reports):
-        return 1
-    return 2 if any(g.verdict == "undecided" for r in reports for g in r.grades) else 0
+    return reports, problems
 
 
 def _write_outputs(reports: list[Report], problems: dict, args) -> None:
@@ -102,11 +116,16 @@ def _write_outputs(reports: list[Report], problems: dict, args) -> None:
     write_atomic(out / "grades.json", json.dumps(reports_json(reports), ensure_ascii=False, indent=1) + "\n")
     write_atomic(out / "gradebook.csv", gradebook_csv(reports))
     for r in reports:
-        name = safe_name(r.student) + ("" if len({x.problem for x in reports}) == 1 else "__" + safe_name(r.problem))
+        name = report_name(r, reports)
         write_atomic(out / "gradescope" / name / "results.json",
                      json.dumps(gradescope_results(r), ensure_ascii=False, indent=1) + "\n")
         title = problems[r.problem].title if r.problem in problems else r.problem
-        write_atomic(out / "feedback" / f"{name}.md", feedback_markdown(r, title))
+        write_atomic(out / "feedback" / f"{name}.md", render_feedback(feedback_page(r, title), "md"))
+
+
+def report_name(r: Report, reports: list[Report]) -> str:
+    """A file name per student (and problem, when the class did several)."""
+    return safe_name(r.student) + ("" if len({x.problem for x in reports}) == 1 else "__" + safe_name(r.problem))
 
 
 def _print(reports: list[Report], args) -> None:

@@ -4,8 +4,7 @@ and dicts in, nothing written here).
 - JSON: one object per student and problem, with every answer's verdict;
 - CSV gradebook: a row per student, a column per label, totals;
 - Gradescope: `results.json` in the autograder format (score, tests[]);
-- Markdown feedback per student: what was right, what was wrong, the
-  counterexample, the named mistake, a hint.
+(Per-student feedback is a report: see `report/`.)
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .grading import Grade
 
-__all__ = ["Report", "reports_json", "gradebook_csv", "gradescope_results", "feedback_markdown"]
+__all__ = ["Report", "reports_json", "gradebook_csv", "gradescope_results"]
 
 
 @dataclass(frozen=True)
@@ -126,33 +125,3 @@ def _answer_markdown(g: Grade) -> str:
 def _clip(text: str, limit: int = 500) -> str:
     text = text.replace("`", "'")
     return text if len(text) <= limit else text[:limit] + " …"
-
-
-def feedback_markdown(report: Report, title: str = "") -> str:
-    """The student's feedback: right answers first, then each wrong one in full."""
-    head = [f"# Feedback for {report.student}", "",
-            f"Problem: **{title or report.problem}** — score {_num(report.score)} / {_num(report.max_score)}", ""]
-    if report.error:
-        return "\n".join(head + [f"Your submission could not be read: {report.error}", ""])
-    right = [g for g in report.grades if g.verdict == "correct"]
-    other = [g for g in report.grades if g.verdict != "correct"]
-    if right:
-        head += ["## Correct", ""] + [f"- **{g.label}**: `{_clip(g.equation)}` — {_clip(g.reason, 300)}"
-                                     for g in right] + [""]
-    if other:
-        head += ["## To look at again", ""]
-        for g in other:
-            head += [f"### {g.label}", "", _answer_markdown(g), ""]
-            if g.verdict == "unparseable":
-                head += ["Hint: the formula could not be read at the position shown; check the braces "
-                         "and commands there.", ""]
-            elif g.verdict == "undecided":
-                head += ["This answer could not be decided automatically; a TA will look at it.", ""]
-            elif not g.mistake:
-                head += ["Hint: compare each factor's shape and layer with the definitions; "
-                         "the counterexample above is a point where your formula and the true derivative differ.",
-                         ""]
-    missing = [label for label in report.labels if label not in {g.label for g in report.grades}]
-    if missing:
-        head += ["## Not answered", "", ", ".join(missing), ""]
-    return "\n".join(head)

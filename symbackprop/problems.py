@@ -69,6 +69,7 @@ class Problem:
     claims: tuple[Claim, ...] = ()
     numeric: dict = field(default_factory=dict)      # worked example inputs
     labels: dict = field(default_factory=dict)       # label -> Label, for grading
+    definition_sources: dict = field(default_factory=dict)  # name -> its LaTeX, for reports
 
     def activations(self, activation: str | None, depth: int) -> tuple[str, ...]:
         """The activation of each layer 1..depth."""
@@ -222,7 +223,8 @@ def _build(data: dict, path: Path) -> Problem:
         also_check=tuple(net.get("also_check", [])), notation=notation, definitions=definitions,
         label_var=label, claims=tuple(claims), numeric=_numeric(data.get("numeric", {}), notation, path),
         labels={g["label"]: Label(g["label"], float(g.get("points", 1)), g.get("reference", ""), g.get("prompt", ""))
-                for g in data.get("labels", [])})
+                for g in data.get("labels", [])},
+        definition_sources={d["name"]: d["latex"] for d in data.get("definitions", [])})
     if problem.numeric:
         _check_inputs(problem, path)
     return problem

@@ -34,7 +34,7 @@ from .verdict import Result, Verdict
 from .witness import Undetermined, Witness, differs, evaluate, fmt, random_point
 from .zerotest import Atomizer, is_zero
 
-__all__ = ["check", "check_statement", "compare"]
+__all__ = ["check", "check_statement", "compare", "first_entry"]
 
 MAX_ASSIGNMENTS = 5000
 WITNESS_TRIES = 200
@@ -90,6 +90,27 @@ def check_statement(problem: Problem, latex: str, activation=None, sizes=None) -
     if conditions:
         reason += " using " + ", ".join(conditions)
     return Result(Verdict.PROVED, reason, conditions=conditions, method=methods)
+
+
+def first_entry(problem: Problem, latex: str, activation=None, sizes=None):
+    """(bindings, entry, left, right) of the first entry the first link of a
+    claim compares — the worked instance a report shows.  None if unavailable."""
+    statement = parse_display(latex)[0]
+    net = problem.network(activation, sizes)
+    ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
+    segs = [s for s in statement.segments if s.rels and all(r == "=" for r in s.rels)]
+    if len(segs) != len(statement.segments):
+        return None  # a claim under a premise holds only where the premise does
+    lhs, rhs = (resolve(e, problem.notation, latex) for e in segs[0].exprs[:2])
+    free = M.free_indices(lhs) | M.free_indices(rhs)
+    if problem.label_var and net.depends_on_label():
+        free.add(problem.label_var)
+    free = sorted(free)
+    layer_vars = sorted(M.layer_vars(lhs) | M.layer_vars(rhs))
+    for env in _layer_assignments(ev, layer_vars, [lhs, rhs]):
+        for a, b, binds, idx, _ in _entries(problem, net, ev, env, free, lhs, rhs, [], ""):
+            return binds, idx, a, b, net
+    return None
 
 
 def compare(problem: Problem, a: M.Sem, b: M.Sem, premises=(), activation=None, sizes=None) -> Result:
@@ -299,7 +320,7 @@ def _decide(problem: Problem, net, pairs, where) -> Result:
 
 def _method(net) -> str:
     acts = set(net.spec.activations[:-1] if net.spec.kind == "mlp-softmax-ce" else net.spec.activations)
-    parts = ["difference cancels to 0 as a rational function of the exponentials e^{z_k}"
+    parts = ["difference cancels to 0 as a rational function of the exponentials exp(z_k)"
              if net.spec.kind != "mlp-mse-batch" else "difference expands to 0 as a polynomial"]
     if "relu" in acts:
         parts.append("all ReLU sign patterns at once via indicator symbols (a² = a)")

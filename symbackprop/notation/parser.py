@@ -210,7 +210,7 @@ class _ToSyntax(Transformer):
     def product(self, meta, c):
         items = tuple(S.Token(x.type.lower(), str(x), **_tok(x)) if isinstance(x, LarkToken) else x
                       for x in c)
-        if len(items) == 1 and not isinstance(items[0], S.Token):
+        if len(items) == 1:  # `^{\top}` is the same token as `^\top`
             return items[0]
         return S.Product(items, **_span(meta))
 

@@ -1,0 +1,1 @@
+"""Proof reports and feedback: data (`model`), templates (`render`), PDF (`pdf`)."""

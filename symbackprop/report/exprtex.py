@@ -1,0 +1,111 @@
+"""Network expressions (symengine) as LaTeX, for the worked instances in reports.
+
+Leaves are printed in the problem's notation (`W^{(1)}_{13}`), e^u for the
+opaque exponential, 1[u > 0] for ReLU's step, φ and φ' for a generic
+activation.  Long expressions are cut with an ellipsis: this is an
+illustration, the proof is the zero test.
+"""
+
+from __future__ import annotations
+
+import re
+
+import symengine as se
+
+from .escape import TeX
+
+__all__ = ["expr_tex", "name_tex"]
+
+_GREEK = {"phi": r"\varphi", "varphi": r"\varphi", "sigma": r"\sigma"}
+
+
+def name_tex(written: str) -> str:
+    """`W^(1)[1,3]` -> `W^{(1)}_{13}`; `Y_gt[2,3]` -> `Y_{gt,23}`; `o[2]` -> `o_{2}`."""
+    m = re.fullmatch(r"([A-Za-z]+)(?:\^\((-?\d+)\)|_([A-Za-z0-9]+))?(?:\[([0-9,]+)\])?", written)
+    if not m:
+        return r"\mathrm{" + re.sub(r"[^A-Za-z0-9]", "", written) + "}"
+    base, sup, sub, idx = m.groups()
+    idx = (idx or "").replace(",", "")
+    if sub and idx:  # (W_1)_{12}: the layer label and the entry apart
+        return "(" + base + "_{" + sub + "})_{" + idx + "}"
+    out = base + ("^{(" + sup + ")}" if sup is not None else "")
+    label = sub or idx
+    return out + ("_{" + label + "}" if label else "")
+
+
+def expr_tex(expr, names: dict, limit: int = 700) -> TeX:
+    """At most about `limit` characters: whole terms (or factors) are kept
+    and the rest is announced, so the LaTeX always stays balanced."""
+    text = _tex(expr, names)
+    if len(text) <= limit:
+        return TeX(text)
+    if isinstance(expr, (se.Add, se.Mul)):
+        sep = " + " if isinstance(expr, se.Add) else " "
+        kept, used = [], 0
+        for arg in expr.args:
+            t = _tex(arg, names)
+            if isinstance(expr, se.Mul) and isinstance(arg, se.Add):
+                t = "\\left(" + t + "\\right)"
+            if used + len(t) > limit and kept:
+                break
+            if len(t) > limit:
+                t = r"\cdots"
+            kept.append(t)
+            used += len(t)
+        rest = len(expr.args) - len(kept)
+        more = r" + \cdots" if isinstance(expr, se.Add) else r" \cdots"
+        body = kept[0]
+        for t in kept[1:]:
+            body += (" " + t if t.startswith("-") else sep + t) if sep == " + " else sep + t
+        return TeX(body + (more + r"\ (\text{%d more %s})" % (rest, "terms" if sep == " + " else "factors")
+                                     if rest else ""))
+    return TeX(r"\cdots\ (\text{a long expression})")
+
+
+def _tex(e, names) -> str:
+    if isinstance(e, se.Symbol):
+        return names.get(e, r"\mathrm{" + re.sub(r"[^A-Za-z0-9]", "", str(e)) + "}")
+    if e.is_Number:
+        if e.is_integer:
+            return str(int(e))
+        p, q = e.get_num_den()
+        sign = "-" if int(p) < 0 else ""
+        return rf"{sign}\tfrac{{{abs(int(p))}}}{{{int(q)}}}"
+    if isinstance(e, se.Add):
+        parts = [_tex(a, names) for a in e.args]
+        out = parts[0]
+        for p in parts[1:]:
+            out += " " + p if p.startswith("-") else " + " + p
+        return out
+    if isinstance(e, se.Mul):
+        args = list(e.args)
+        sign = ""
+        if args and args[0].is_Number and args[0] == -1:
+            sign, args = "-", args[1:]
+        parts = []
+        for a in args:
+            t = _tex(a, names)
+            parts.append("\\left(" + t + "\\right)" if isinstance(a, se.Add) else t)
+        return sign + " ".join(parts)
+    if isinstance(e, se.Pow):
+        base, exp = e.args
+        if exp == -1:
+            return r"\frac{1}{" + _tex(base, names) + "}"
+        b = _tex(base, names)
+        if not isinstance(base, se.Symbol):
+            b = "\\left(" + b + "\\right)"
+        return b + "^{" + _tex(exp, names) + "}"
+    if isinstance(e, se.log):
+        return r"\log\left(" + _tex(e.args[0], names) + r"\right)"
+    if isinstance(e, se.FunctionSymbol):
+        name = e.get_name()
+        arg = _tex(e.args[0], names)
+        if name == "Exp":
+            return "e^{" + arg + "}"
+        if name == "H":
+            return r"\mathbb{1}[" + arg + " > 0]"
+        base = name.rstrip("'")
+        fn = _GREEK.get(base.split("_")[0], base.split("_")[0])
+        sub = "_{" + base.split("_", 1)[1] + "}" if "_" in base else ""
+        return fn + sub + "'" * (len(name) - len(base)) + r"\left(" + arg + r"\right)"
+    return r"\mathrm{?}"

@@ -1,0 +1,289 @@
+"""What a report says, as data: built from the problem, the verdicts and the
+grades; templates only lay it out.  Every LaTeX fragment here is either
+typeset by us from a parsed formula (`TeX`) or plain text that the templates
+escape.  No timings go in: a report must be the same every time it is made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from ..gradebook import Report
+from ..notation.parser import parse_display
+from ..notation.typeset import typeset_statement
+from ..problems import Problem
+from ..verify import check, first_entry
+from .escape import TeX
+from .exprtex import expr_tex, name_tex
+
+__all__ = ["ProblemPage", "problem_page", "FeedbackPage", "feedback_page", "statement_tex", "MARKS"]
+
+MARKS = {"proved": "✓", "refuted": "✗", "ill-formed": "✗", "unparseable": "?", "undecided": "…",
+         "correct": "✓", "incorrect": "✗"}
+TEX_MARKS = {"proved": r"\textcolor{okgreen}{$\checkmark$}", "correct": r"\textcolor{okgreen}{$\checkmark$}",
+             "refuted": r"\textcolor{badred}{$\times$}", "incorrect": r"\textcolor{badred}{$\times$}",
+             "ill-formed": r"\textcolor{badred}{$\times$}", "unparseable": r"\textcolor{gray}{?}",
+             "undecided": r"\textcolor{gray}{$\ldots$}"}
+_FAMILY = {"W": "weights into layer", "b": "biases of layer", "pre": "pre-activation of layer",
+           "act": "activation of layer", "out": "softmax output", "target": "target", "loss": "loss",
+           "logit": "logits", "margin": "margin (> 0)"}
+
+
+def statement_tex(latex: str) -> TeX | None:
+    """The claim typeset from its parse, or None when it does not parse."""
+    try:
+        return TeX(r" \qquad ".join(typeset_statement(s) for s in parse_display(latex)))
+    except (InputError, RecursionError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    activation: str
+    verdict: str
+    mark: str
+    tex_mark: TeX
+    expected: str
+    reason: str
+    method: str = ""
+    conditions: str = ""
+    at: str = ""
+    functions: tuple = ()
+    values: tuple = ()      # (TeX name, value)
+    lhs: str = ""
+    rhs: str = ""
+
+
+@dataclass(frozen=True)
+class Worked:
+    instance: str
+    entry: str
+    computed: TeX
+    closed: TeX
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: str
+    seed: str
+    note: str
+    statement: TeX | None
+    raw: str
+    outcomes: tuple
+    worked: Worked | None = None
+
+
+@dataclass(frozen=True)
+class ProblemPage:
+    id: str
+    title: str
+    source: str
+    instance: str
+    notation: tuple          # (TeX symbol, meaning, shape)
+    definitions: tuple       # TeX
+    claims: tuple
+    all_expected: bool = True
+
+
+def _symbol(key: str, rule) -> TeX:
+    parts = key.split(" ")
+    base = parts[-1]
+    word = ""
+    if "_" in base:
+        base, word = base.split("_", 1)
+    body = "\\" + base if base in ("delta", "phi", "varphi", "sigma") else base
+    for p in reversed(parts[:-1]):
+        body = {"tilde": r"\tilde{%s}", "hat": r"\hat{%s}", "cal": r"\mathcal{%s}", "bb": r"\mathbb{%s}",
+                "bar": r"\bar{%s}"}.get(p, "%s") % body
+    if word:
+        body += r"_{\mathrm{%s}}" % word
+    if rule.layer == "sup":
+        body += "^{(l)}"
+    elif rule.layer == "sub":
+        body += "_{l}"
+    return TeX(body)
+
+
+def _shape(rule, problem: Problem) -> TeX:
+    """The shape of a quantity as a formula in the sizes d_k (and N, C)."""
+    def d(shift: int) -> str:
+        if rule.layer not in ("sup", "sub"):
+            return "d"
+        return "d_{l" + (f"{shift:+d}" if shift else "") + "}"
+    cols = r" \times N" if problem.batch else ""
+    fam = rule.family
+    if fam == "W":
+        return TeX(rf"{d(rule.offset)} \times {d(rule.offset - 1)}")
+    if fam == "b":
+        return TeX(d(rule.offset))
+    if fam in ("pre", "act"):
+        if rule.fixed_layer is not None:
+            return TeX("d_{0}" + cols)
+        return TeX(("d_{L}" if rule.layer == "last" else d(rule.offset)) + cols)
+    if fam in ("out", "target", "logit"):
+        return TeX(("d_{L}" if problem.batch else "C") + cols)
+    if fam in ("loss", "margin"):
+        return TeX(r"1 \times 1")
+    return TeX("")
+
+
+def _meaning(rule) -> tuple[str, str]:  # (meaning, note)
+    if rule.kind == "quantity":
+        what = _FAMILY.get(rule.family, rule.family)
+        if rule.fixed_layer is not None:
+            what = f"{what} {rule.fixed_layer} (the input)" if rule.family == "act" else what
+        elif rule.layer == "last":
+            what += " L (the output)"
+        elif rule.layer in ("sup", "sub"):
+            shift = rule.offset
+            what += " l" + (f"+{shift}" if shift > 0 else (f"{shift}" if shift else ""))
+        return what, ""
+    return {"size": ("a size", ""), "activation": ("the activation (φ' its derivative)", "elementwise"),
+            "derivative-op": ("derivative operator: Dφ = φ'", ""), "definition": ("defined below", ""),
+            "kron-or-definition": ("δ with a layer label: defined below; with two indices (δ_ij): the Kronecker delta", ""),
+            "label": ("the class label (checked for every value)", ""), "constant": ("a constant", ""),
+            "function": ("softmax", "")}.get(rule.kind, (rule.kind, ""))
+
+
+def _instance(problem: Problem) -> str:
+    net = problem.network()
+    text = "sizes " + " - ".join(str(s) for s in net.spec.sizes)
+    if net.spec.batch:
+        text += f", batch N = {net.spec.batch}"
+    text += "; activations by layer: " + ", ".join(a.replace("generic:", "generic ") for a in net.spec.activations)
+    if problem.also_check:
+        text += "; also checked with " + ", ".join(problem.also_check)
+    return text
+
+
+def _outcome(problem: Problem, claim, activation: str) -> Outcome:
+    r = check(problem, claim.latex, activation, None, 60.0)
+    v = r.verdict.value
+    out = dict(activation=activation, verdict=v, mark=MARKS[v], tex_mark=TeX(TEX_MARKS[v]),
+               expected=claim.expected(activation), reason=r.reason.splitlines()[0], method=r.method,
+               conditions=", ".join(r.conditions))
+    if r.witness:
+        w = r.witness
+        out.update(at=", ".join(f"{k} = {val}" for k, val in w.bindings.items()),
+                   functions=tuple(w.functions.values()),
+                   values=tuple((TeX(name_tex(k)), val) for k, val in w.values.items()), lhs=w.lhs, rhs=w.rhs)
+    return Outcome(**out)
+
+
+def _small_instances(problem: Problem):
+    """Instances from the smallest up (fewer layers first, width 1, two
+    classes or examples), then the problem's own: the first where the claim
+    can be evaluated gives the shortest worked example."""
+    n = len(problem.sizes)
+    if problem.kind == "softmax-hinge":
+        return [(3,), None]
+    if problem.kind == "mlp-mse-batch":
+        return [tuple([1] * (k + 1)) + (2,) for k in range(1, n)] + [None]
+    return [tuple([1] * k) + (2,) for k in range(1, n)] + [None]
+
+
+def _worked(problem: Problem, claim) -> Worked | None:
+    if problem.numeric:
+        return None
+    for sizes in _small_instances(problem):
+        try:
+            found = first_entry(problem, claim.latex, None, sizes)
+        except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError):
+            continue
+        if found is None:
+            continue
+        binds, idx, a, b, net = found
+        names = {s: name_tex(w) for s, w in problem.leaf_names(net).items()}
+        where = ", ".join(f"{k} = {v}" for k, v in binds.items())
+        if idx:
+            where += (", " if where else "") + "entry (" + ", ".join(str(i + 1) for i in idx) + ")"
+        sizes_text = " - ".join(str(s) for s in net.spec.sizes) + (f", N = {net.spec.batch}" if net.spec.batch else "")
+        return Worked(sizes_text, where, expr_tex(a, names), expr_tex(b, names))
+    return None
+
+
+def problem_page(problem: Problem) -> ProblemPage:
+    rows = []
+    all_ok = True
+    for claim in problem.claims:
+        outcomes = tuple(_outcome(problem, claim, a) for a in (problem.activation,) + problem.also_check)
+        all_ok &= all(o.verdict == o.expected for o in outcomes)
+        proved = any(o.verdict == "proved" for o in outcomes)
+        rows.append(ClaimRow(claim.id, claim.seed, claim.note, statement_tex(claim.latex), claim.latex, outcomes,
+                             _worked(problem, claim) if proved else None))
+    notation = tuple((_symbol(k, r), _meaning(r)[0], _shape(r, problem) if r.kind == "quantity" else TeX(""))
+                     for k, r in problem.notation.names.items())
+    return ProblemPage(problem.id, problem.title, problem.source, _instance(problem), notation,
+                       tuple(TeX(f"{name} := {statement_tex(body_latex)}") for name, body_latex in
+                             _definition_texts(problem) if statement_tex(body_latex)),
+                       tuple(rows), all_ok)
+
+
+def _definition_texts(problem: Problem):
+    return [(TeX(_symbol(name, problem.notation.names[name])) if name in problem.notation.names else TeX(name), latex)
+            for name, latex in problem.definition_sources.items()]
+
+
+# ------------------------------------------------------------ feedback
+@dataclass(frozen=True)
+class AnswerRow:
+    label: str
+    verdict: str
+    mark: str
+    tex_mark: TeX
+    points: str
+    statement: TeX | None
+    raw: str
+    reason: str
+    mistake: str = ""
+    mistake_proof: str = ""
+    hint: str = ""
+    at: str = ""
+    functions: tuple = ()
+    values: tuple = ()
+    lhs: str = ""
+    rhs: str = ""
+    conditions: str = ""
+
+
+@dataclass(frozen=True)
+class FeedbackPage:
+    student: str
+    problem: str
+    title: str
+    score: str
+    error: str
+    answers: tuple = ()
+    missing: tuple = field(default=())
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.2f}"
+
+
+def feedback_page(report: Report, title: str = "") -> FeedbackPage:
+    rows = []
+    for g in report.grades:
+        w = g.witness
+        rows.append(AnswerRow(
+            g.label, g.verdict, MARKS[g.verdict], TeX(TEX_MARKS[g.verdict]), f"{_num(g.points)}/{_num(g.max_points)}",
+            statement_tex(g.equation), g.equation, g.reason.splitlines()[0] if g.reason else "",
+            g.mistake.name if g.mistake else "", g.mistake.proof if g.mistake else "",
+            g.mistake.hint if g.mistake else _hint(g.verdict),
+            ", ".join(f"{k} = {v}" for k, v in w.bindings.items()) if w else "",
+            tuple(w.functions.values()) if w else (),
+            tuple((TeX(name_tex(k)), v) for k, v in w.values.items()) if w else (),
+            w.lhs if w else "", w.rhs if w else "", ", ".join(g.conditions)))
+    answered = {g.label for g in report.grades}
+    return FeedbackPage(report.student, report.problem, title or report.problem,
+                        f"{_num(report.score)} / {_num(report.max_score)}", report.error, tuple(rows),
+                        tuple(label for label in report.labels if label not in answered))
+
+
+def _hint(verdict: str) -> str:
+    return {"unparseable": "the formula could not be read at the position shown; check the braces and commands "
+                           "there",
+            "undecided": "this answer could not be decided automatically; a TA will look at it",
+            "incorrect": "compare each factor's shape and layer with the definitions; the counterexample is a "
+                         "point where your formula and the true derivative differ"}.get(verdict, "")

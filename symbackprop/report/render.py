@@ -1,0 +1,63 @@
+"""Reports through jinja2 templates (`templates/*.j2`, shipped in the package).
+
+Two environments: LaTeX templates use `((* *))` and `((( )))` delimiters so
+that LaTeX's own braces stay readable, and every printed value goes through
+`escape.tex_value`; Markdown templates use the usual delimiters and
+`escape.md_value`.  Only values we typeset ourselves (`TeX`, `MD`) pass
+unescaped.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jinja2
+
+from .escape import MD, md_value, tex_value
+from .model import FeedbackPage, ProblemPage
+
+__all__ = ["render_problem", "render_feedback", "render_index"]
+
+
+def _code(text) -> MD:
+    """A Markdown code span for text that could not be typeset."""
+    body = " ".join(str(text).replace("`", "'").split())
+    return MD("`" + body + "`")
+
+
+@functools.lru_cache(maxsize=2)
+def _env(kind: str) -> jinja2.Environment:
+    loader = jinja2.PackageLoader("symbackprop.report", "templates")
+    if kind == "tex":
+        env = jinja2.Environment(loader=loader, block_start_string="((*", block_end_string="*))",
+                                 variable_start_string="(((", variable_end_string=")))",
+                                 comment_start_string="((=", comment_end_string="=))",
+                                 finalize=tex_value, autoescape=False, undefined=jinja2.StrictUndefined,
+                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    else:
+        env = jinja2.Environment(loader=loader, finalize=md_value, autoescape=False,
+                                 undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["code"] = _code
+    return env
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row, one newline at the end."""
+    lines, blank = [], 0
+    for line in text.splitlines():
+        blank = blank + 1 if not line.strip() else 0
+        if blank <= 1:
+            lines.append(line.rstrip())
+    return "\n".join(lines).strip() + "\n"
+
+
+def render_problem(page: ProblemPage, kind: str) -> str:
+    return _tidy(_env(kind).get_template(f"problem.{kind}.j2").render(page=page))
+
+
+def render_feedback(page: FeedbackPage, kind: str) -> str:
+    return _tidy(_env(kind).get_template(f"feedback.{kind}.j2").render(page=page))
+
+
+def render_index(pages: list[ProblemPage], pdf: bool) -> str:
+    return _tidy(_env("md").get_template("index.md.j2").render(pages=pages, pdf=pdf))
