@@ -14,7 +14,6 @@ The ladder for each link `A = B` of a claim:
 from __future__ import annotations
 
 import itertools
-import random
 import time
 from dataclasses import replace
 
@@ -31,14 +30,12 @@ from .notation.parser import parse_display
 from .notation.resolve import resolve
 from .problems import Problem
 from .verdict import Result, Verdict
-from .witness import Undetermined, Witness, differs, evaluate, fmt, random_point
+from .search import search
 from .zerotest import Atomizer, is_zero
 
 __all__ = ["check", "check_statement", "compare", "first_entry"]
 
 MAX_ASSIGNMENTS = 5000
-WITNESS_TRIES = 200
-WITNESS_POLISH = 12  # further tries after the first counterexample, for a simpler one
 _INEQ = {"<", "<=", ">", ">="}
 
 
@@ -311,7 +308,7 @@ def _decide(problem: Problem, net, pairs, where) -> Result:
         failing = still
         if not failing:
             return Result(Verdict.PROVED, "exact identity", conditions=tuple(needed), method=method)
-    witness = _search(problem, net, failing)
+    witness = search(problem, net, failing)
     if witness is not None:
         return Result(Verdict.REFUTED, f"the two sides differ{where}: left = {witness.lhs}, right = {witness.rhs}",
                       witness=witness)
@@ -327,82 +324,3 @@ def _method(net) -> str:
     if any(a.startswith("generic") for a in acts):
         parts.append("φ(s), φ'(s) as opaque atoms, so it holds for every activation")
     return "; ".join(parts)
-
-
-def _target_mode(problem) -> str:
-    if "one-hot" in problem.side_conditions:
-        return "one-hot"
-    return "sum-to-one" if "sum-to-one" in problem.side_conditions else "any"
-
-
-def _search(problem, net, failing, tries=WITNESS_TRIES):
-    rng = random.Random(20261122)
-    leaves = []
-    for node in net.all_leaves():
-        leaves += list(net.leaf_symbols(node).flat)
-    targets = list(net.leaf_symbols(("target", None)).flat) if net.spec.kind != "softmax-hinge" else []
-    positive = list(net.leaf_symbols(("margin", None)).flat) if net.spec.kind == "softmax-hinge" else []
-    generics = sorted({a.split(":", 1)[1] for a in net.spec.activations if a.startswith("generic:")})
-    best, found_at = None, None
-    for attempt in range(tries):
-        if found_at is not None and attempt > found_at + WITNESS_POLISH:
-            break
-        point = random_point(leaves, rng, generics, targets, _target_mode(problem), positive,
-                             simple=attempt < tries // 2)
-        a, b, binds, idx, prem = failing[attempt % len(failing)]
-        try:
-            if not all(_satisfied(evaluate(u, point), rel) for u, rel in prem):
-                continue
-            _check_kinks(net, point)
-            va, vb = evaluate(a, point), evaluate(b, point)
-        except (Undetermined, ZeroDivisionError):
-            continue
-        if differs(va, vb):
-            at = {k: v for k, v in binds.items()}
-            if idx:
-                at["entry"] = "(" + ", ".join(str(i + 1) for i in idx) + ")"
-            names = problem.leaf_names(net)
-            values = {names.get(s, str(s)): str(v) for s, v in point.values.items()}
-            funcs = {name: _poly_str(name, c) for name, c in point.functions.items()}
-            witness = Witness(values, funcs, at, fmt(va), fmt(vb))
-            if best is None or _size(witness) < _size(best):
-                best = witness  # keep the easiest counterexample to read
-            found_at = attempt if found_at is None else found_at
-    return best
-
-
-def _size(w: Witness) -> int:
-    return len(w.lhs) + len(w.rhs) + sum(len(v) for v in w.values.values()) + sum(map(len, w.functions.values()))
-
-
-def _check_kinks(net, point):
-    """Reject points where a ReLU pre-activation is exactly 0."""
-    if "relu" not in net.spec.activations:
-        return
-    for k in range(1, net.L + 1):
-        if net.spec.activations[k - 1] == "relu" and net.has(("pre", k)):
-            for e in net.value(("pre", k)).flat:
-                if evaluate(e, point) == 0:
-                    raise Undetermined("a pre-activation at 0")
-
-
-def _satisfied(v, rel) -> bool:
-    from .witness import _sign  # a kink in a premise makes the point unusable
-    if v == 0:
-        return rel in ("<=", ">=")
-    s = _sign(v)
-    return s < 0 if rel in ("<", "<=") else s > 0
-
-
-def _poly_str(name: str, coeffs) -> str:
-    """φ(t) = t - t^2 + 1/3*t^3, as a person would write it."""
-    text = ""
-    for k, c in enumerate(coeffs):
-        if c == 0:
-            continue
-        mono = "" if k == 0 else ("t" if k == 1 else f"t^{k}")
-        mag = abs(c)
-        body = str(mag) if not mono else (mono if mag == 1 else f"{mag}*{mono}")
-        text += (" - " if c < 0 else " + ") + body if text else ("-" if c < 0 else "") + body
-    shown = {"phi": "φ", "varphi": "φ", "sigma": "σ"}.get(name, name)
-    return f"{shown}(t) = {text or '0'}"
