@@ -64,41 +64,43 @@ def _local_derivative(fname: str, arg):
 
 def normalize(expr):
     """Replace Derivative(f(x), x) and Subs(Derivative(f(_xi), _xi), _xi, u)
-    by the local derivative of f at u.  Leaves everything else untouched."""
-    if not _has_derivative(expr):
+    by the local derivative of f at u.  Leaves everything else untouched.
+    The search and the replacement both run in symengine's C++ core."""
+    found = expr.atoms(se.Subs, se.Derivative)
+    if not found:
         return expr
-    return _rewrite(expr)
+    mapping = {}
+    for d in found:
+        if isinstance(d, se.Subs):
+            mapping[d] = _local_from_subs(d)
+        elif not d.free_symbols <= _dummies(d):
+            mapping[d] = _local_from_derivative(d)
+    out = expr.subs(mapping)
+    # a point of evaluation could itself hold a derivative (never for first
+    # derivatives of our networks): go round again until none is left
+    return normalize(out) if out.atoms(se.Subs, se.Derivative) else out
 
 
-def _has_derivative(expr) -> bool:
-    return any(isinstance(a, (se.Derivative, se.Subs)) for a in _walk(expr))
+def _dummies(d) -> set:
+    """The bound variable of a Derivative inside a Subs (it names no input)."""
+    return {s for s in d.free_symbols if str(s).startswith("_xi")}
 
 
-def _walk(expr):
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        yield e
-        stack.extend(e.args)
-
-
-def _rewrite(expr):
-    if isinstance(expr, se.Subs):
-        inner, variables, points = expr.args
-        if isinstance(inner, se.Derivative):
-            fn, *wrt = inner.args
-            if len(wrt) == 1 and isinstance(fn, se.FunctionSymbol) and len(fn.args) == 1 and fn.args[0] == wrt[0]:
-                point = _rewrite(points) if not isinstance(points, (tuple, list)) else _rewrite(points[0])
-                return _local_derivative(fn.get_name(), point)
-        raise NotImplementedError(f"cannot normalize {expr}")
-    if isinstance(expr, se.Derivative):
-        fn, *wrt = expr.args
+def _local_from_subs(expr):
+    inner, variables, points = expr.args
+    if isinstance(inner, se.Derivative):
+        fn, *wrt = inner.args
         if len(wrt) == 1 and isinstance(fn, se.FunctionSymbol) and len(fn.args) == 1 and fn.args[0] == wrt[0]:
-            return _local_derivative(fn.get_name(), fn.args[0])
-        raise NotImplementedError(f"cannot normalize {expr}")
-    if not expr.args:
-        return expr
-    return expr.func(*[_rewrite(a) for a in expr.args])
+            point = points[0] if isinstance(points, (tuple, list)) else points
+            return _local_derivative(fn.get_name(), point)
+    raise NotImplementedError(f"cannot normalize {expr}")
+
+
+def _local_from_derivative(expr):
+    fn, *wrt = expr.args
+    if len(wrt) == 1 and isinstance(fn, se.FunctionSymbol) and len(fn.args) == 1 and fn.args[0] == wrt[0]:
+        return _local_derivative(fn.get_name(), fn.args[0])
+    raise NotImplementedError(f"cannot normalize {expr}")
 
 
 # ----------------------------------------------------------------- losses

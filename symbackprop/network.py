@@ -22,6 +22,7 @@ import numpy as np
 import symengine as se
 
 from . import activations as act
+from .chainrule import ChainRule
 from .shapes import elementwise
 
 __all__ = ["Spec", "Network", "NodeId", "KINDS"]
@@ -62,6 +63,7 @@ class Network:
         self.L = spec.depth
         self._memo: dict = {}
         self._leaves: dict = {}
+        self._chain = ChainRule()
 
     # ------------------------------------------------------------ structure
     def has(self, node: NodeId) -> bool:
@@ -189,7 +191,7 @@ class Network:
         """d expr / d wrt[index], where `expr` was built in the graph cut at
         `wrt`.  Returns an expression in the leaves (cut symbols replaced)."""
         var = self.cut_symbols(wrt)[index] if not self.is_leaf(wrt) else self.leaf_symbols(wrt)[index]
-        d = act.normalize(se.diff(expr, var))
+        d = self._chain.derivative(expr, var)
         if self.is_leaf(wrt):
             return d
         return d.subs(self._uncut(wrt, label))
