@@ -71,7 +71,7 @@ def grade_paths(paths, workers: int = 2, timeout: float = 10.0, memory: int = 20
         except (ProblemError, OSError) as err:
             errors[s.problem] = f"unknown or broken problem {s.problem!r}: {err}"
     cache = GradeCache(cache_dir)
-    jobs, where, grades = [], [], {}
+    jobs, where, grades, pending = [], [], {}, {}
     for si, s in enumerate(subs):
         if s.error or s.problem in errors:
             continue
@@ -84,14 +84,18 @@ def grade_paths(paths, workers: int = 2, timeout: float = 10.0, memory: int = 20
             cached = cache.get(key)
             if cached is not None:
                 grades[(si, ai)] = cached
+            elif key in pending:  # the same answer to the same question: graded once
+                where[pending[key]][0].append((si, ai))
             else:
+                pending[key] = len(jobs)
                 jobs.append(job)
-                where.append(((si, ai), key))
+                where.append(([(si, ai)], key))
     bar = Progress(len(jobs), enabled=False if quiet else None)
 
     def done(index: int, grade: Grade) -> None:
-        slot, key = where[index]
-        grades[slot] = grade
+        slots, key = where[index]
+        for slot in slots:
+            grades[slot] = grade
         cache.put(key, grade)
         bar.advance(note=grade.label)
 

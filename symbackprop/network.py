@@ -190,11 +190,16 @@ class Network:
     def differentiate(self, expr, wrt: NodeId, index: tuple[int, ...], label: int | None = None):
         """d expr / d wrt[index], where `expr` was built in the graph cut at
         `wrt`.  Returns an expression in the leaves (cut symbols replaced)."""
+        key = ("d", expr, wrt, index, label)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
         var = self.cut_symbols(wrt)[index] if not self.is_leaf(wrt) else self.leaf_symbols(wrt)[index]
         d = self._chain.derivative(expr, var)
-        if self.is_leaf(wrt):
-            return d
-        return d.subs(self._uncut(wrt, label))
+        if not self.is_leaf(wrt):
+            d = d.subs(self._uncut(wrt, label))
+        self._memo[key] = d
+        return d
 
     def _uncut(self, node: NodeId, label) -> dict:
         key = ("uncut", node, label)

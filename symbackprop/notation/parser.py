@@ -70,6 +70,7 @@ def parse(text: str) -> S.Statement:
     return statements[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_display(text: str) -> tuple[S.Statement, ...]:
     """Parse a display: one or more claims separated by `\\quad`, or the rows
     of an aligned environment (`&=` rows continue the chain above them).
