@@ -85,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--format", default="tex,pdf,md", help="comma-separated: tex, pdf, md (default all three)")
     r.add_argument("--workers", type=int, default=2, help="worker processes for grading submissions")
     r.add_argument("--timeout", type=float, default=10.0, help="seconds per answer when grading")
+    b = sub.add_parser("bench", help="measure speed and scale, side by side with naive simplify",
+                       description="Benchmark: zero test vs naive sympy.simplify at 2-2-2 and 3-3-3 on the same "
+                                   "claims, symbackprop alone at growing widths (one process per claim: proof "
+                                   "time, wall time, peak memory, fitted exponent), the catalogue, and grading. "
+                                   "Prints measurements; asserts nothing.")
+    b.add_argument("--format", choices=("text", "json"), default="text")
+    b.add_argument("--widths", default="4,8,16,32,64", help="widths for the scaling part (default 4,8,16,32,64)")
+    b.add_argument("--quick", action="store_true", help="widths up to 16 and a class of 100 (a smoke run)")
     return p
 
 
@@ -106,6 +114,15 @@ def main(argv=None) -> int:
                 return Exit.UNDECIDED
             from .grade_command import run_grade
             return run_grade(args)
+        if args.command == "bench":
+            from .bench import run_bench
+            try:
+                widths = tuple(int(w) for w in args.widths.split(","))
+            except ValueError:
+                print("symbackprop: --widths takes comma-separated whole numbers", file=sys.stderr)
+                return Exit.UNDECIDED
+            run_bench(widths, args.format, args.quick)
+            return Exit.OK
         if args.command == "report":
             from .report_command import run_report
             return run_report(args)

@@ -33,7 +33,7 @@ from .verdict import Result, Verdict
 from .search import search
 from .zerotest import Atomizer, is_zero
 
-__all__ = ["check", "check_statement", "compare", "first_entry"]
+__all__ = ["check", "check_statement", "compare", "first_entry", "claim_entries", "side_condition_substitution"]
 
 MAX_ASSIGNMENTS = 5000
 _INEQ = {"<", "<=", ">", ">="}
@@ -90,24 +90,45 @@ def check_statement(problem: Problem, latex: str, activation=None, sizes=None) -
 
 
 def first_entry(problem: Problem, latex: str, activation=None, sizes=None):
-    """(bindings, entry, left, right) of the first entry the first link of a
-    claim compares — the worked instance a report shows.  None if unavailable."""
+    """(bindings, entry, left, right, network) of the first entry the first
+    link of a claim compares — the worked instance a report shows."""
+    found = claim_entries(problem, latex, activation, sizes, limit=1)
+    if not found:
+        return None
+    a, b, binds, idx, net = found[0]
+    return binds, idx, a, b, net
+
+
+def claim_entries(problem: Problem, latex: str, activation=None, sizes=None, limit=None) -> list:
+    """Every entry (left, right, bindings, entry, network) the first link of a
+    claim without premises compares; for benchmarks and cross-checks."""
     statement = parse_display(latex)[0]
     net = problem.network(activation, sizes)
     ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
     segs = [s for s in statement.segments if s.rels and all(r == "=" for r in s.rels)]
     if len(segs) != len(statement.segments):
-        return None  # a claim under a premise holds only where the premise does
+        return []  # a claim under a premise holds only where the premise does
     lhs, rhs = (resolve(e, problem.notation, latex) for e in segs[0].exprs[:2])
     free = M.free_indices(lhs) | M.free_indices(rhs)
     if problem.label_var and net.depends_on_label():
         free.add(problem.label_var)
     free = sorted(free)
-    layer_vars = sorted(M.layer_vars(lhs) | M.layer_vars(rhs))
-    for env in _layer_assignments(ev, layer_vars, [lhs, rhs]):
+    out = []
+    for env in _layer_assignments(ev, sorted(M.layer_vars(lhs) | M.layer_vars(rhs)), [lhs, rhs]):
         for a, b, binds, idx, _ in _entries(problem, net, ev, env, free, lhs, rhs, [], ""):
-            return binds, idx, a, b, net
-    return None
+            out.append((a, b, binds, idx, net))
+            if limit and len(out) >= limit:
+                return out
+    return out
+
+
+def side_condition_substitution(problem: Problem, net) -> dict:
+    """The substitution for the problem's first side condition (Σ y = 1: the last y), or {}."""
+    for cond in problem.side_conditions:
+        options = _condition_substitutions(net, cond)
+        if len(options) == 1:
+            return options[0]
+    return {}
 
 
 def compare(problem: Problem, a: M.Sem, b: M.Sem, premises=(), activation=None, sizes=None) -> Result:
