@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="*", metavar="FILE", help="problem ids or .toml files (default: all)")
     v.add_argument("--format", choices=("text", "json"), default="text")
     v.add_argument("--timeout", type=float, default=60.0, help="seconds per claim (default 60)")
+    v.add_argument("--crosscheck", action="store_true",
+                   help="also evaluate every proved claim with PyTorch autograd at a larger size and report the "
+                        "largest error per claim (needs torch; a mismatch is a bug in symbackprop)")
+    v.add_argument("--crosscheck-scale", type=int, default=2, metavar="K",
+                   help="widths (and batch, classes) multiplied by K for the cross-check (default 2)")
     c = sub.add_parser("check", help="check one claim",
                        description="Check one claim. Exit 0 proved, 1 refuted or ill-formed, "
                                    "2 unparseable, undecided or usage error.")
@@ -210,7 +215,32 @@ def _verify(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
         print(f"{len(rows) - failures}/{len(rows)} verdicts as expected")
+    if args.crosscheck:
+        bugs = _crosscheck(problems, args.crosscheck_scale)
+        if bugs is None:
+            return Exit.UNDECIDED
+        failures += bugs
     return Exit.OK if failures == 0 else Exit.FAILED
+
+
+def _crosscheck(problems, scale: int) -> int | None:
+    import importlib.util
+    if importlib.util.find_spec("torch") is None:
+        print("symbackprop: --crosscheck needs PyTorch: pip install torch==2.13.0 (the CPU build)", file=sys.stderr)
+        return None
+    from .crosscheck import crosscheck_problem
+    bugs = 0
+    print(f"cross-check with PyTorch autograd (float64, sizes x{scale}):")
+    for problem in problems:
+        for row in crosscheck_problem(problem, scale):
+            mark = "ok " if row.ok else "BUG"
+            bugs += not row.ok
+            print(f"{mark} {row.problem:18} {row.claim:34} {row.sizes:14} {row.derivatives:5} derivatives "
+                  f"{row.entries:5} entries  max abs {row.max_abs:.1e}  max rel {row.max_rel:.1e}"
+                  + (f"  ({row.note})" if row.note else ""))
+    print("no mismatch: autograd agrees with every proved claim" if not bugs else
+          f"{bugs} MISMATCHES: a bug in symbackprop, please report it")
+    return bugs
 
 
 def console_main() -> None:
