@@ -51,11 +51,11 @@ class _Torch:
         found = self.memo.get(e)
         if found is not None:
             return found
-        out = self._eval(e)
+        out = self._compute(e)
         self.memo[e] = out
         return out
 
-    def _eval(self, e):
+    def _compute(self, e):
         t = self.torch
         if isinstance(e, se.Symbol):
             return self.values[e]
