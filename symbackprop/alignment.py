@@ -105,8 +105,9 @@ class Alignment:
 def proved_equal(problem, a, b, premises=()) -> bool:
     try:
         return compare(problem, a, b, premises).verdict is Verdict.PROVED
-    except InputError:
-        return False
+    except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError,
+            NotImplementedError):
+        return False  # a rewritten tree that can't be evaluated proves nothing
 
 
 def _layer_choices(problem, answer_side, ref_side) -> list[dict]:

@@ -154,19 +154,19 @@ def verify_seconds() -> float:
 
 
 def warm_grading_median() -> float:
-    """Median seconds per answer of the demo class graded a second time in one
-    process (warm network and parse caches, no result cache)."""
+    """Median seconds per answer, graded a second time in one process (warm
+    network and parse caches, no result cache): every catalogue claim that has
+    a wrong twin, answered right and answered with the twin (so mistakes get
+    named), each against the claim as the reference answer."""
     from .grading import grade_answer
-    from .submissions import read_submissions
-    subs = read_submissions([Path(__file__).resolve().parent.parent / "examples" / "class"])
+    from .problems import load_catalogue
     jobs = []
-    for s in subs:
-        if s.error:
+    for problem in load_catalogue():
+        if problem.numeric:
             continue
-        problem = load_problem(s.problem)
-        for a in s.answers:
-            spec = problem.labels.get(a.label)
-            jobs.append((problem, a.label, a.equation, spec.reference if spec else None))
+        for c in problem.claims:
+            if c.twin and c.expected(problem.activation) == "proved":
+                jobs += [(problem, "q", c.latex, c.latex), (problem, "q", c.twin, c.latex)]
     for job in jobs:
         grade_answer(*job)
     times = []

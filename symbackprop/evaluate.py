@@ -308,6 +308,8 @@ class Evaluator(FunctionsAndIndicators):
     def _Deriv(self, n: M.Deriv, env):
         target = n.wrt
         q = target.base if isinstance(target, M.Entry) else target
+        if not isinstance(q, M.Quantity):
+            raise self.fail("differentiate with respect to a quantity of the network or one entry of it", n)
         node = (q.family, self.layer(q.layer, env))
         if not self.net.has(node):
             raise self.fail(f"{q.label or q.family} does not exist in this network", q)

@@ -87,8 +87,9 @@ def grade_answer(problem: Problem, label: str, equation: str, reference: str | N
                 mistake = name_mistake(problem, equation, reference)
     except TimeLimit:
         pass  # the verdict stands; only the mistake's name is missing
-    except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError):
-        pass
+    except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError,
+            RuntimeError):
+        pass  # only the mistake's name (or a condition) is missing; the verdict stands
     if verdict == "correct":
         reason = "correct: " + result.reason + (f" (for {', '.join(c for c in conditions if c == 'ReLU')} only)"
                                                  if "ReLU" in conditions else "")

@@ -52,6 +52,8 @@ def _drop_transpose(node, free):
 
 def _add_transpose(node, free):
     for path, sub in _at(node, (M.Quantity, M.DefRef, M.Deriv, M.Apply, M.Add, M.Hadamard)):
+        if any(step[0] == "wrt" for step in path):
+            continue  # what a derivative is taken with respect to stays as written
         yield replace_at(node, path, M.Transpose(sub))
 
 
@@ -59,7 +61,7 @@ def _move_transpose(node, free):
     for path, t in _at(node, M.Transpose):
         without = replace_at(node, path, t.operand)
         for other_path, sub in _at(without, (M.Quantity, M.DefRef)):
-            if other_path != path:
+            if other_path != path and not any(step[0] == "wrt" for step in other_path):
                 yield replace_at(without, other_path, M.Transpose(sub))
 
 

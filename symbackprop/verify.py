@@ -52,7 +52,7 @@ def check(problem: Problem, latex: str, activation: str | None = None, sizes=Non
         result = Result(Verdict(err.verdict), err.located(latex), position=err.pos, fragment=err.fragment)
     except RecursionError:
         result = Result(Verdict.UNPARSEABLE, "formula nested too deeply")
-    except (ArithmeticError, ValueError, TypeError, IndexError, KeyError, RuntimeError) as err:
+    except (ArithmeticError, ValueError, TypeError, IndexError, KeyError, RuntimeError, AttributeError) as err:
         # A bug of ours must not cost the user a traceback, and is never a proof.
         result = Result(Verdict.UNDECIDED, f"internal error ({type(err).__name__}: {err}); "
                                            "please report this formula")
