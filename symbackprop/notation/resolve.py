@@ -40,6 +40,25 @@ def _is_arg_list(item) -> bool:
     return isinstance(item, S.Group) and item.kind in ("paren", "bracket", "set") and len(item.items) > 1
 
 
+def _after_d(node):
+    """`d X` (or `\mathrm{d} X`): X, else None."""
+    items = list(node.items) if isinstance(node, S.Product) else []
+    if len(items) < 2:
+        return None
+    d = items[0]
+    if not (isinstance(d, S.Name) and d.base == "d" and d.kind == "letter" and not d.accents
+            and set(d.styles) <= {"rm"}):
+        return None
+    rest = items[1:]
+    return rest[0] if len(rest) == 1 else S.Product(tuple(rest), pos=rest[0].pos, end=node.end)
+
+
+def _leibniz(node: S.Frac):
+    """(numerator, variable) of a derivative written with d instead of ∂."""
+    num, wrt = _after_d(node.num), _after_d(node.den)
+    return (num, wrt) if num is not None and wrt is not None else None
+
+
 def _is_loss(value) -> bool:
     return isinstance(value, M.Quantity) and value.family == "loss"
 
@@ -67,6 +86,9 @@ class _Resolver(ScriptReader):
         if isinstance(node, S.Product):
             return self.product(list(node.items), node)
         if isinstance(node, S.Frac):
+            leibniz = _leibniz(node)
+            if leibniz is not None:  # \frac{dL}{dW}, \frac{\mathrm{d} L}{\mathrm{d} W}
+                return M.Deriv(self.expr(leibniz[0]), self.wrt(leibniz[1]), **kw)
             return M.Div(self.expr(node.num), self.expr(node.den), **kw)
         if isinstance(node, S.Deriv):
             return M.Deriv(self.expr(node.num), self.wrt(node.wrt), **kw)
