@@ -41,7 +41,7 @@ def _is_arg_list(item) -> bool:
 
 
 def _after_d(node):
-    """`d X` (or `\mathrm{d} X`): X, else None."""
+    """`d X` (or `\\mathrm{d} X`): X, else None."""
     items = list(node.items) if isinstance(node, S.Product) else []
     if len(items) < 2:
         return None
