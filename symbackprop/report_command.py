@@ -29,8 +29,10 @@ def _is_problem(arg: str) -> bool:
     return path.suffix == ".toml" and path.is_file() and "[network]" in path.read_text(errors="replace")
 
 
-def write_problem_reports(ids, out: Path, formats: set[str], log=print, compile_pdfs: bool = True) -> list[str]:
-    """Write each problem's reports and the index; returns the PDF failures."""
+def write_problem_reports(ids, out: Path, formats: set[str], log=print, compile_pdfs: bool = True,
+                          index: bool = True) -> list[str]:
+    """Write each problem's reports and (for the whole catalogue) the index;
+    returns the PDF failures."""
     failures, pages = [], []
     pdf = "pdf" in formats and compile_pdfs and pdflatex_available()
     for ref in ids:
@@ -48,7 +50,7 @@ def write_problem_reports(ids, out: Path, formats: set[str], log=print, compile_
                 failures.append(f"{page.id}: {err}")
         log(f"{page.id}: {len(page.claims)} claims, " +
             ("every verdict as expected" if page.all_expected else "SOME VERDICTS DIFFER FROM THE CATALOGUE"))
-    if "md" in formats:
+    if "md" in formats and index:
         write_atomic(out / "README.md", render_index(pages, "pdf" in formats))
     return failures
 
@@ -68,7 +70,8 @@ def run_report(args) -> int:
         return 2
     if not args.targets:
         problems = problem_ids()
-    failures = write_problem_reports(problems, out, formats) if problems else []
+    # the index lists the whole catalogue, so it is written only when that is what was asked for
+    failures = write_problem_reports(problems, out, formats, index=not args.targets) if problems else []
     code = 0
     if submissions:
         reports, known = grade_paths(submissions, args.workers, args.timeout, 2048, Path(default_cache_dir()),

@@ -53,6 +53,7 @@ class Outcome:
     values: tuple = ()      # (TeX name, value)
     lhs: str = ""
     rhs: str = ""
+    numbers: tuple = ()     # worked examples: (side, entry, printed, status, exact)
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,8 @@ def _outcome(problem: Problem, claim, activation: str) -> Outcome:
     out = dict(activation=activation, verdict=v, mark=MARKS[v], tex_mark=TeX(TEX_MARKS[v]),
                expected=claim.expected(activation), reason=r.reason.splitlines()[0], method=r.method,
                conditions=", ".join(r.conditions))
+    out["numbers"] = tuple((n.side, ", ".join(str(i + 1) for i in n.entry), n.printed, n.status, n.exact)
+                           for n in r.numbers if n.status in ("exact", "rounded", "truncated", "wrong"))
     if r.witness:
         w = r.witness
         out.update(at=", ".join(f"{k} = {val}" for k, val in w.bindings.items()),
