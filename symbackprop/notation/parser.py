@@ -158,6 +158,17 @@ def _restyle(node: S.Node, style: str | None = None, accent: str | None = None) 
     raise ParseError("a font or accent must decorate a name", node.pos)
 
 
+# Greek letters typed as Unicode (pasted from a PDF, or OCR) name what their commands name.
+_UNICODE_GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
+                  "θ": "theta", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi",
+                  "ρ": "rho", "σ": "sigma", "τ": "tau", "φ": "varphi", "ϕ": "phi", "χ": "chi", "ψ": "psi",
+                  "ω": "omega", "Δ": "Delta", "Φ": "Phi", "ℓ": "ell"}
+
+
+def _greek_name(text: str) -> str:
+    return text[1:] if text.startswith("\\") else _UNICODE_GREEK[text]
+
+
 def _is_label(statement: S.Statement) -> bool:
     """`\\text{(ii)}` in front of an equation numbers it; it claims nothing."""
     (seg,) = statement.segments if len(statement.segments) == 1 else (None,)
@@ -255,22 +266,22 @@ class _ToSyntax(Transformer):
         return S.Name(str(c[0]), **_tok(c[0]))
 
     def greek(self, meta, c):
-        return S.Name(str(c[0])[1:], kind="greek", **_tok(c[0]))
+        return S.Name(_greek_name(str(c[0])), kind="greek", **_tok(c[0]))
 
     def styled(self, meta, c):
         style = _STYLE[str(c[0]).lstrip("\\")]
         inner = c[1]
         if isinstance(inner, LarkToken):
-            inner = S.Name(str(inner).lstrip("\\"), kind="greek" if str(inner).startswith("\\") else "letter",
-                           **_tok(inner))
+            inner = S.Name(_greek_name(str(inner)) if inner.type == "GREEK" else str(inner),
+                           kind="greek" if inner.type == "GREEK" else "letter", **_tok(inner))
         return _restyle(inner, style or None)
 
     def accented(self, meta, c):
         accent = _ACCENT[str(c[0]).lstrip("\\")]
         inner = c[1]
         if isinstance(inner, LarkToken):
-            inner = S.Name(str(inner).lstrip("\\"), kind="greek" if str(inner).startswith("\\") else "letter",
-                           **_tok(inner))
+            inner = S.Name(_greek_name(str(inner)) if inner.type == "GREEK" else str(inner),
+                           kind="greek" if inner.type == "GREEK" else "letter", **_tok(inner))
         return _restyle(inner, None, accent)
 
     def text(self, meta, c):
@@ -341,5 +352,5 @@ class _ToSyntax(Transformer):
         if t.type == "DIGIT":
             return S.Num(str(t), **_tok(t))
         if t.type == "GREEK":
-            return S.Name(str(t)[1:], kind="greek", **_tok(t))
+            return S.Name(_greek_name(str(t)), kind="greek", **_tok(t))
         return S.Token(t.type.lower(), str(t), **_tok(t))

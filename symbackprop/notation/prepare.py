@@ -12,6 +12,9 @@ from ..errors import LimitExceeded, ParseError
 
 __all__ = ["prepare", "MAX_CHARS", "MAX_DEPTH"]
 
+# Characters with an ASCII twin of the same length (so offsets stay right).
+_SAME_LENGTH = str.maketrans({"−": "-", "–": "-", "\u00a0": " ", "＝": "="})
+
 MAX_CHARS = 10_000
 MAX_DEPTH = 40
 
@@ -22,7 +25,7 @@ def prepare(text: str) -> str:
         raise ParseError("input is not text", 0)
     if len(text) > MAX_CHARS:
         raise LimitExceeded(f"formula too long: {len(text)} characters (limit {MAX_CHARS})", 0)
-    text = _flatten_aligned(_strip_math_delimiters(text))
+    text = _flatten_aligned(_strip_math_delimiters(text.translate(_SAME_LENGTH)))
     if not text.strip():
         raise ParseError("empty formula", 0)
     _check_depth(text)
