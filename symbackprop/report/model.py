@@ -129,22 +129,26 @@ def _shape(rule, problem: Problem) -> TeX:
     return TeX("")
 
 
-def _meaning(rule) -> tuple[str, str]:  # (meaning, note)
-    if rule.kind == "quantity":
-        what = _FAMILY.get(rule.family, rule.family)
-        if rule.fixed_layer is not None:
-            what = f"{what} {rule.fixed_layer} (the input)" if rule.family == "act" else what
-        elif rule.layer == "last":
-            what += " L (the output)"
-        elif rule.layer in ("sup", "sub"):
-            shift = rule.offset
-            what += " l" + (f"+{shift}" if shift > 0 else (f"{shift}" if shift else ""))
-        return what, ""
-    return {"size": ("a size", ""), "activation": ("the activation (φ' its derivative)", "elementwise"),
-            "derivative-op": ("derivative operator: Dφ = φ'", ""), "definition": ("defined below", ""),
-            "kron-or-definition": ("δ with a layer label: defined below; with two indices (δ_ij): the Kronecker delta", ""),
-            "label": ("the class label (checked for every value)", ""), "constant": ("a constant", ""),
-            "function": ("softmax", "")}.get(rule.kind, (rule.kind, ""))
+_KIND_MEANING = {"size": "a size", "activation": "the activation (φ' its derivative)",
+                 "derivative-op": "derivative operator: Dφ = φ'", "definition": "defined below",
+                 "kron-or-definition": "δ with a layer label: defined below; with two indices (δ_ij): the "
+                                       "Kronecker delta",
+                 "label": "the class label (checked for every value)", "constant": "a constant",
+                 "function": "softmax"}
+
+
+def _meaning(rule) -> str:
+    if rule.kind != "quantity":
+        return _KIND_MEANING.get(rule.kind, rule.kind)
+    what = _FAMILY.get(rule.family, rule.family)
+    if rule.fixed_layer is not None:
+        return f"{what} {rule.fixed_layer} (the input)" if rule.family == "act" else what
+    if rule.layer == "last":
+        return what + " L (the output)"
+    if rule.layer in ("sup", "sub"):
+        shift = rule.offset
+        what += " l" + (f"+{shift}" if shift > 0 else (f"{shift}" if shift else ""))
+    return what
 
 
 def _instance(problem: Problem) -> str:
@@ -215,7 +219,7 @@ def problem_page(problem: Problem) -> ProblemPage:
         proved = any(o.verdict == "proved" for o in outcomes)
         rows.append(ClaimRow(claim.id, claim.seed, claim.note, statement_tex(claim.latex), claim.latex, outcomes,
                              _worked(problem, claim) if proved else None))
-    notation = tuple((_symbol(k, r), _meaning(r)[0], _shape(r, problem) if r.kind == "quantity" else TeX(""))
+    notation = tuple((_symbol(k, r), _meaning(r), _shape(r, problem) if r.kind == "quantity" else TeX(""))
                      for k, r in problem.notation.names.items())
     return ProblemPage(problem.id, problem.title, problem.source, _instance(problem), notation,
                        tuple(TeX(f"{name} := {statement_tex(body_latex)}") for name, body_latex in
