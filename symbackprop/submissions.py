@@ -66,7 +66,7 @@ def _read_file(path: Path) -> list[Submission]:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             return [Submission(path.stem, "", source=str(path), error=f"file larger than {MAX_FILE_BYTES} bytes")]
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # spreadsheet exports often start with a BOM
     except (OSError, UnicodeDecodeError) as err:
         return [Submission(path.stem, "", source=str(path), error=f"can't read the file: {err}")]
     if path.suffix.lower() == ".csv":
@@ -101,7 +101,9 @@ def _from_toml(text: str, source: str, fallback: str) -> Submission:
 
 
 def _from_csv(text: str, source: str) -> list[Submission]:
-    reader = csv.DictReader(io.StringIO(text))
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)  # comma, or the semicolon/tab some spreadsheets export
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     want = {"student", "problem", "label", "equation"}
     if reader.fieldnames is None or not want <= {f.strip().lower() for f in reader.fieldnames}:
         return [Submission(Path(source).stem, "", source=source,

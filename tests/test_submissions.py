@@ -30,3 +30,11 @@ def test_safe_names_and_atomic_writes(tmp_path):
     write_atomic(tmp_path / "x" / "f.txt", "hello")
     assert (tmp_path / "x" / "f.txt").read_text() == "hello"
     assert [p.name for p in (tmp_path / "x").iterdir()] == ["f.txt"]
+
+
+def test_spreadsheet_exports(tmp_path):
+    (tmp_path / "bom.csv").write_bytes("\ufeffstudent,problem,label,equation\nann,mle-sheet4,t1,x = 1\n".encode())
+    (tmp_path / "semi.csv").write_text("student;problem;label;equation\nbob;mle-sheet4;t1;\"a, b = 1\"\n")
+    subs = {s.student: s for s in read_submissions([tmp_path])}
+    assert not subs["ann"].error and subs["ann"].answers[0].equation == "x = 1"
+    assert not subs["bob"].error and subs["bob"].answers[0].equation == "a, b = 1"
