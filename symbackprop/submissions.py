@@ -85,7 +85,7 @@ def _from_toml(text: str, source: str, fallback: str) -> Submission:
         return Submission(fallback, "", source=source, error=f"not valid TOML: {err}")
     student = _text(data.get("student")) or fallback
     problem = _text(data.get("problem"))
-    raw = data.get("answer", [])
+    raw = data.get("answer", data.get("answers", []))  # [[answer]] as specified; [[answers]] forgiven
     if not problem:
         return Submission(student, "", source=source, error="no `problem = \"...\"` line")
     if not isinstance(raw, list):
@@ -95,7 +95,7 @@ def _from_toml(text: str, source: str, fallback: str) -> Submission:
         if not isinstance(item, dict):
             continue
         label = _text(item.get("label")) or f"#{k + 1}"
-        equation = item.get("equation", "")
+        equation = item.get("equation", item.get("latex", ""))
         answers.append(Answer(label, equation if isinstance(equation, str) else ""))
     return Submission(student, problem, tuple(answers), source)
 
