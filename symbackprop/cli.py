@@ -49,8 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--crosscheck", action="store_true",
                    help="also evaluate every proved claim with PyTorch autograd at a larger size and report the "
                         "largest error per claim (needs torch; a mismatch is a bug in symbackprop)")
-    v.add_argument("--crosscheck-scale", type=int, default=2, metavar="K",
-                   help="widths (and batch, classes) multiplied by K for the cross-check (default 2)")
+    v.add_argument("--crosscheck-scale", type=int, default=4, metavar="K",
+                   help="widths (and batch, classes) multiplied by K for the cross-check (default 4)")
     c = sub.add_parser("check", help="check one claim",
                        description="Check one claim. Exit 0 proved, 1 refuted or ill-formed, "
                                    "2 unparseable, undecided or usage error.")

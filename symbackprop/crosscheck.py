@@ -106,7 +106,7 @@ def _point(net, rng: random.Random, torch) -> dict:
     return values
 
 
-def crosscheck_problem(problem: Problem, scale: int = 2, seed: int = 2026) -> list[CrossRow]:
+def crosscheck_problem(problem: Problem, scale: int = 4, seed: int = 2026) -> list[CrossRow]:
     import torch
     rows = []
     sizes = tuple(max(2, s * scale) for s in problem.sizes)
@@ -142,12 +142,15 @@ def crosscheck_problem(problem: Problem, scale: int = 2, seed: int = 2026) -> li
             continue
         rng = random.Random(seed)
         values = _point(net, rng, torch)
-        worst_abs = worst_rel = 0.0
-        for expr, wrt, index, label, ours in recorded:
-            auto = _autograd(torch, net, values, expr, wrt, index, label)
-            got = float(_Torch(torch, values)(ours))
-            worst_abs, worst_rel = _worse(worst_abs, worst_rel, got, auto)
         ev = _Torch(torch, values)
+        worst_abs = worst_rel = 0.0
+        groups: dict = {}
+        for expr, wrt, index, label, ours in recorded:
+            groups.setdefault((expr, wrt, label), {})[index] = ours
+        for (expr, wrt, label), ours_by_index in groups.items():
+            auto = _autograd(torch, net, values, expr, wrt, list(ours_by_index), label)
+            for index, ours in ours_by_index.items():
+                worst_abs, worst_rel = _worse(worst_abs, worst_rel, float(ev(ours)), auto[index])
         for a, b, *_ in entries:
             worst_abs, worst_rel = _worse(worst_abs, worst_rel, float(ev(a)), float(ev(b)))
         rows.append(CrossRow(problem.id, claim.id, _sizes(sizes), len(recorded), len(entries), worst_abs, worst_rel,
@@ -164,23 +167,23 @@ def _worse(worst_abs, worst_rel, x: float, y: float):
     return max(worst_abs, diff), max(worst_rel, diff / max(abs(x), abs(y), 1e-12))
 
 
-def _autograd(torch, net, values, expr, wrt, index, label) -> float:
-    """d expr / d wrt[index] by torch.autograd, from the forward expression alone."""
+def _autograd(torch, net, values, expr, wrt, indices, label) -> dict:
+    """d expr / d wrt[index] for every index, by one torch.autograd pass from
+    the forward expression alone."""
+    env = dict(values)
     if net.is_leaf(wrt):
-        var = net.leaf_symbols(wrt)[index]
-        leaf = values[var].clone().requires_grad_(True)
-        env = dict(values)
-        env[var] = leaf
+        syms = net.leaf_symbols(wrt)
     else:
-        var = net.cut_symbols(wrt)[index]
+        syms = net.cut_symbols(wrt)
         true = _Torch(torch, values)
-        env = dict(values)
         for sym, value in net._uncut(wrt, label).items():
             env[sym] = true(value).detach()
-        leaf = env[var].clone().requires_grad_(True)
-        env[var] = leaf
+    leaves = {}
+    for index in indices:
+        leaf = env[syms[index]].detach().clone().requires_grad_(True)
+        env[syms[index]] = leaves[index] = leaf
     out = _Torch(torch, env)(expr)
     if not out.requires_grad:
-        return 0.0
-    (grad,) = torch.autograd.grad(out, leaf, allow_unused=True)
-    return 0.0 if grad is None else float(grad)
+        return {index: 0.0 for index in indices}
+    grads = torch.autograd.grad(out, list(leaves.values()), allow_unused=True)
+    return {index: 0.0 if g is None else float(g) for index, g in zip(leaves, grads)}
