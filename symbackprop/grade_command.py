@@ -19,7 +19,7 @@ from .errors import ProblemError
 from .gradebook import Report, gradebook_csv, gradescope_results, reports_json
 from .grading import Grade
 from .outputs import safe_name, write_atomic
-from .problems import catalogue_dir, load_problem
+from .problems import load_problem, problem_path
 from .progress import Progress
 from .report.model import feedback_page
 from .report.render import render_feedback
@@ -31,11 +31,6 @@ __all__ = ["run_grade", "grade_paths", "exit_code", "default_cache_dir", "report
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "symbackprop"
-
-
-def _problem_file(ref: str) -> Path:
-    path = Path(ref)
-    return path if path.suffix else catalogue_dir() / f"{ref}.toml"
 
 
 def run_grade(args) -> int:
@@ -67,7 +62,7 @@ def grade_paths(paths, workers: int = 2, timeout: float = 10.0, memory: int = 20
             continue
         try:
             problems[s.problem] = load_problem(s.problem)
-            digests[s.problem] = hashlib.sha256(_problem_file(s.problem).read_bytes()).hexdigest()
+            digests[s.problem] = hashlib.sha256(problem_path(s.problem).read_bytes()).hexdigest()
         except (ProblemError, OSError) as err:
             errors[s.problem] = f"unknown or broken problem {s.problem!r}: {err}"
     cache = GradeCache(cache_dir)

@@ -12,7 +12,7 @@ the answer.  Pure: no files, no printing.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .errors import InputError, TimeLimit
 from .limits import time_cap
@@ -53,7 +53,6 @@ class Grade:
     conditions: tuple[str, ...] = ()
     seconds: float = 0.0
     position: int | None = None
-    check: dict = field(default_factory=dict)  # the core verdict behind it
 
     def as_json(self) -> dict:
         return {"label": self.label, "equation": self.equation, "verdict": self.verdict,
@@ -91,11 +90,9 @@ def grade_answer(problem: Problem, label: str, equation: str, reference: str | N
             RuntimeError):
         pass  # only the mistake's name (or a condition) is missing; the verdict stands
     if verdict == "correct":
-        reason = "correct: " + result.reason + (f" (for {', '.join(c for c in conditions if c == 'ReLU')} only)"
-                                                 if "ReLU" in conditions else "")
+        reason = "correct: " + result.reason + (" (for ReLU only)" if "ReLU" in conditions else "")
     return Grade(label, equation, verdict, reason, points if verdict == "correct" else 0.0, points,
-                 result.witness, mistake, tuple(conditions), time.perf_counter() - start, result.position,
-                 result.as_json())
+                 result.witness, mistake, tuple(conditions), time.perf_counter() - start, result.position)
 
 
 def _off_topic(problem: Problem, equation: str, reference: str) -> str:

@@ -30,7 +30,7 @@ import symengine as se
 from .errors import IllFormed, InputError
 from .notation import meaning as M
 from .notation.resolve import resolve
-from .shapes import Env, shape_str, squeeze
+from .shapes import Env, elementwise, shape_str, squeeze
 from .verdict import Result, Verdict
 from .witness import Point, Undetermined, Witness, evaluate
 
@@ -107,7 +107,7 @@ def check_worked_equation(problem, net, ev, stmt, latex: str) -> Result:
     spans = Point({**inputs, **{s: _span(n) for s, n in ev.printed.items()}})
     checks: list[NumberCheck] = []
     try:
-        reference = _map(lambda e: evaluate(e, face), values[0])
+        reference = elementwise(lambda e: evaluate(e, face), values[0])
         for k, value in enumerate(values[1:], start=2):
             if value.shape != reference.shape:
                 node = exprs[k - 1]
@@ -151,13 +151,6 @@ def _span(n: M.Number):
 
 def _exact_iv(x: Fraction):
     return _IV.mpf(x.numerator) / x.denominator
-
-
-def _map(fn, arr: np.ndarray) -> np.ndarray:
-    out = np.empty(arr.shape, dtype=object)
-    for idx in np.ndindex(*arr.shape):
-        out[idx] = fn(arr[idx])
-    return out
 
 
 def _printed_entry(e, printed: dict):

@@ -24,7 +24,7 @@ from .notation.parser import parse
 from .notation import meaning as M
 from .notation.resolve import NameRule, Notation, resolve
 
-__all__ = ["Claim", "Label", "Problem", "load_problem", "load_catalogue", "catalogue_dir", "problem_ids"]
+__all__ = ["Claim", "Label", "Problem", "load_problem", "problem_path", "load_catalogue", "catalogue_dir", "problem_ids"]
 
 
 @dataclass(frozen=True)
@@ -171,13 +171,17 @@ def problem_ids() -> list[str]:
     return sorted(p.stem for p in catalogue_dir().glob("*.toml"))
 
 
+def problem_path(ref: str | Path) -> Path:
+    """The file of a problem given by id (`mle-sheet4`) or by path."""
+    path = Path(ref)
+    return path if path.suffix else catalogue_dir() / f"{ref}.toml"
+
+
 def load_problem(ref: str | Path) -> Problem:
     """Load by id (`mle-sheet4`) or by path to a .toml file."""
-    path = Path(ref)
-    if not path.suffix:
-        path = catalogue_dir() / f"{ref}.toml"
-        if not path.exists():
-            raise ProblemError(f"no problem {ref!r}; known: {', '.join(problem_ids())}")
+    path = problem_path(ref)
+    if not Path(ref).suffix and not path.exists():
+        raise ProblemError(f"no problem {ref!r}; known: {', '.join(problem_ids())}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as err:
