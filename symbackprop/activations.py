@@ -22,7 +22,7 @@ import functools
 
 import symengine as se
 
-__all__ = ["Exp", "H", "generic", "derivative_of", "relu", "normalize", "is_fn",
+__all__ = ["Exp", "H", "generic", "derivative_of", "relu", "tanh", "sigmoid", "named", "normalize", "is_fn",
            "softmax", "cross_entropy_lse", "cross_entropy", "mse", "hinge", "ACTIVATIONS"]
 
 Exp = se.Function("Exp")
@@ -101,6 +101,40 @@ def _local_from_derivative(expr):
     if len(wrt) == 1 and isinstance(fn, se.FunctionSymbol) and len(fn.args) == 1 and fn.args[0] == wrt[0]:
         return _local_derivative(fn.get_name(), fn.args[0])
     raise NotImplementedError(f"cannot normalize {expr}")
+
+
+# ------------------------------------------------- named elementwise functions
+# tanh and the logistic sigmoid, built from the opaque Exp so the zero test
+# reads them as rational functions of its exponential atoms (e^{-u} = (e^u)^{-1}).
+def tanh(u):
+    """(e^u - e^{-u}) / (e^u + e^{-u})."""
+    return (Exp(u) - Exp(-u)) / (Exp(u) + Exp(-u))
+
+
+def sigmoid(u):
+    """1 / (1 + e^{-u})."""
+    return 1 / (1 + Exp(-u))
+
+
+_NAMED = {"exp": Exp, "log": se.log, "tanh": tanh, "sigmoid": sigmoid}
+
+
+@functools.lru_cache(maxsize=None)
+def _named_derivative(name: str, order: int):
+    u = se.Symbol("_named_u")
+    expr = _NAMED[name](u)
+    for _ in range(order):
+        expr = normalize(se.diff(expr, u))
+    return u, expr
+
+
+def named(name: str, order: int = 0):
+    """exp, log, tanh or sigmoid, differentiated `order` times, as a function
+    of one argument: named("tanh", 1)(u) = 1 - tanh(u)^2 (in Exp form)."""
+    if order == 0:
+        return _NAMED[name]
+    u, expr = _named_derivative(name, order)
+    return lambda arg: expr.subs({u: arg})
 
 
 # ----------------------------------------------------------------- losses

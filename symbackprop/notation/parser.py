@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from importlib import resources
 
 import lark
@@ -31,7 +32,8 @@ _HUMAN = {
     "PARTIAL": "'\\partial'", "GREEK": "a Greek letter", "FONT": "'\\mathbf' or similar",
     "ACCENT": "'\\hat', '\\tilde' or similar", "SUM": "'\\sum'", "TEXT_BODY": "plain text",
     "END_MAT": "'\\end{bmatrix}'", "END_CASES": "'\\end{cases}'", "AMP": "'&'",
-    "$END": "the end of the formula", "IMPLIES": "'\\Rightarrow'", "TAG": "a '\\quad (...)' tag", "SEP": "'\\quad'", "CIRCUMFLEX": "'^'", "UNDERSCORE": "'_'",
+    "$END": "the end of the formula", "IMPLIES": "'\\Rightarrow'", "UTRANSPOSE": "'ᵀ'", "COMBINING": "a combining accent",
+    "PRECOMPOSED": "an accented letter", "TAG": "a '\\quad (...)' tag", "SEP": "'\\quad'", "CIRCUMFLEX": "'^'", "UNDERSCORE": "'_'",
 }
 
 
@@ -104,6 +106,8 @@ def _expected(names) -> str:
 def _unexpected_char(text: str, err) -> ParseError:
     pos = err.pos_in_stream
     fragment = text[pos: pos + 15]
+    if re.match(r"\\begin\s*\{[vV]matrix\}", text[pos:]):
+        return ParseError("a determinant or norm written as vmatrix is not supported", pos, fragment)
     if text[pos] == "\\":
         m = re.match(r"\\([A-Za-z]+|.)", text[pos:])
         cmd = m.group(0) if m else "\\"
@@ -145,6 +149,20 @@ _ACCENT = {"tilde": "tilde", "widetilde": "tilde", "hat": "hat", "widehat": "hat
            "overline": "bar", "vec": "vec", "dot": "dot"}
 
 
+# Combining marks (after a letter, or inside a precomposed one) -> accent.
+_COMBINING = {"\u0303": "tilde", "\u0302": "hat", "\u0304": "bar", "\u0305": "bar", "\u0307": "dot",
+              "\u20d7": "vec"}
+
+def _spanned(node, meta):
+    """A decorated name spans its decoration: \\hat{\\hat{y}}, not the inner y."""
+    if isinstance(node, S.Name):
+        return S.Name(node.base, node.accents, node.styles, node.kind, **_span(meta))
+    return node
+
+
+_COSMETIC_ZERO = {"bf", "ul", "rm", "sf", None}
+
+
 def _restyle(node: S.Node, style: str | None = None, accent: str | None = None) -> S.Node:
     """Apply a font or accent to the name inside `node` (which may carry scripts)."""
     if isinstance(node, S.Name):
@@ -153,8 +171,8 @@ def _restyle(node: S.Node, style: str | None = None, accent: str | None = None) 
         return S.Name(node.base, accents, styles, node.kind, pos=node.pos, end=node.end)
     if isinstance(node, S.Scripted):
         return S.Scripted(_restyle(node.base, style, accent), node.posts, pos=node.pos, end=node.end)
-    if isinstance(node, S.Num) and node.text == "0":
-        return node
+    if isinstance(node, S.Num) and node.text == "0" and accent is None and style in _COSMETIC_ZERO:
+        return node  # \mathbf{0}: the zero vector is written bold
     raise ParseError("a font or accent must decorate a name", node.pos)
 
 
@@ -251,13 +269,19 @@ class _ToSyntax(Transformer):
         return S.Nabla(c[1], c[2], **_span(meta))
 
     def factor(self, meta, c):
-        return S.Scripted(c[0], tuple(c[1:]), **_span(meta))
+        posts = []
+        for post in c[1:]:  # ″ is two primes
+            posts += [("prime", None)] * 2 if post[0] == "double prime" else [post]
+        return S.Scripted(c[0], tuple(posts), **_span(meta))
 
     def sup(self, meta, c):
         return ("sup", c[0])
 
     def prime(self, meta, c):
-        return ("prime", None)
+        return ("double prime", None) if str(c[0]) == "″" else ("prime", None)
+
+    def transposed(self, meta, c):  # Wᵀ
+        return ("sup", S.Token("transpose", str(c[0]), **_tok(c[0])))
 
     def number(self, meta, c):
         return S.Num(str(c[0]), **_tok(c[0]))
@@ -274,7 +298,22 @@ class _ToSyntax(Transformer):
         if isinstance(inner, LarkToken):
             inner = S.Name(_greek_name(str(inner)) if inner.type == "GREEK" else str(inner),
                            kind="greek" if inner.type == "GREEK" else "letter", **_tok(inner))
-        return _restyle(inner, style or None)
+        return _spanned(_restyle(inner, style or None), meta)
+
+    def combined(self, meta, c):
+        """z̃ (z + U+0303), ŷ (one character): a letter with accents."""
+        first = str(c[0])
+        marks = [str(t) for t in c[1:]]
+        if c[0].type == "PRECOMPOSED":
+            first, mark = unicodedata.normalize("NFD", first)
+            marks.insert(0, mark)
+        if c[0].type == "GREEK":
+            node = S.Name(_greek_name(first), kind="greek", **_tok(c[0]))
+        else:
+            node = S.Name(first, **_tok(c[0]))
+        for mark in marks:
+            node = _restyle(node, None, _COMBINING[mark])
+        return S.Name(node.base, node.accents, node.styles, node.kind, **_span(meta))
 
     def accented(self, meta, c):
         accent = _ACCENT[str(c[0]).lstrip("\\")]
@@ -282,7 +321,7 @@ class _ToSyntax(Transformer):
         if isinstance(inner, LarkToken):
             inner = S.Name(_greek_name(str(inner)) if inner.type == "GREEK" else str(inner),
                            kind="greek" if inner.type == "GREEK" else "letter", **_tok(inner))
-        return _restyle(inner, None, accent)
+        return _spanned(_restyle(inner, None, accent), meta)
 
     def text(self, meta, c):
         return S.Name(str(c[1]).strip(), kind="text", **_span(meta))
@@ -347,6 +386,8 @@ class _ToSyntax(Transformer):
 
     def script_token(self, meta, c):
         t = c[0]
+        if t.type == "UTRANSPOSE":  # W^ᵀ, W^{⊤}
+            return S.Token("transpose", str(t), **_tok(t))
         if t.type == "LETTER":
             return S.Name(str(t), **_tok(t))
         if t.type == "DIGIT":

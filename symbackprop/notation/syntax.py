@@ -38,7 +38,7 @@ class Name(Node):
     def key(self) -> str:
         """The name as the notation tables spell it: accents and the
         calligraphic style kept, bold and underline dropped (presentation)."""
-        prefix = "".join(f"{a} " for a in sorted(set(self.accents)))
+        prefix = "".join(f"{a} " for a in sorted(self.accents))  # \hat{\hat{y}} is not ŷ
         if "cal" in self.styles:
             prefix += "cal "
         if "bb" in self.styles:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import meaning as M
 from . import syntax as S
 
-__all__ = ["NameRule", "Notation", "read_layer"]
+__all__ = ["NameRule", "Notation", "read_layer", "prime_count"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,16 @@ def _is_transpose(node) -> bool:
 
 
 def _is_prime(node) -> bool:
-    return isinstance(node, S.Token) and node.kind == "prime_cmd"
+    return prime_count(node) > 0
+
+
+def prime_count(node) -> int:
+    """`^\\prime` is one prime, `^{\\prime\\prime}` two; anything else none."""
+    if isinstance(node, S.Token) and node.kind == "prime_cmd":
+        return 1
+    if isinstance(node, S.Product) and all(isinstance(i, S.Token) and i.kind == "prime_cmd" for i in node.items):
+        return len(node.items)
+    return 0
 
 
 def _word(node) -> str:
