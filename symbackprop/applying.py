@@ -15,6 +15,15 @@ from .shapes import elementwise as _map, scalar as _scalar, shape_str, squeeze
 
 __all__ = ["FunctionsAndIndicators"]
 
+_INDICATORS = {
+    ">": lambda u: act.H(u),
+    "<": lambda u: act.H(-u),
+    ">=": lambda u: 1 - act.H(-u),
+    "<=": lambda u: 1 - act.H(u),
+    "=": lambda u: 1 - act.H(u) - act.H(-u),
+    "!=": lambda u: act.H(u) + act.H(-u),
+}
+
 
 class FunctionsAndIndicators:
     # ------------------------------------------------------------ indicators
@@ -28,15 +37,23 @@ class FunctionsAndIndicators:
             return v + i.offset
         return _scalar(se.Integer(1 if val(n.a) == val(n.b) else 0))
 
+    def _IndexValue(self, n: M.IndexValue, env):
+        v = env.get(n.idx.var)
+        if v is None:
+            raise self.fail(f"index {n.idx.var} is not bound", n)
+        return _scalar(se.Integer(v + n.idx.offset))
+
     def _Cond(self, n: M.Cond, env):
+        """1{a rel b}, exactly: with H(u) = 1{u > 0}, 1{u >= 0} = 1 - H(-u),
+        1{u = 0} = 1 - H(u) - H(-u), 1{u != 0} = H(u) + H(-u)."""
         a, b = squeeze(self.value(n.left, env)), squeeze(self.value(n.right, env))
-        if n.rel in (">", ">="):
-            u = squeeze(a - b)
-        elif n.rel in ("<", "<="):
-            u = squeeze(b - a)
-        else:
+        if a.shape != b.shape and a.shape != () and b.shape != ():
+            raise self.fail(f"can't compare {shape_str(a.shape)} and {shape_str(b.shape)}", n)
+        u = squeeze(a - b)
+        indicator = _INDICATORS.get(n.rel)
+        if indicator is None:
             raise self.fail(f"can't use {n.rel} as a condition", n)
-        return _map(act.H, u) if u.ndim else _scalar(act.H(u[()]))
+        return _map(indicator, u) if u.ndim else _scalar(indicator(u[()]))
 
     def _Piecewise(self, n: M.Piecewise, env):
         total, covered = None, _scalar(se.Integer(0))
@@ -69,24 +86,33 @@ class FunctionsAndIndicators:
         return _map(f, args[0])
 
     def function(self, fn: str, n: M.Apply, env):
-        if fn == "exp":
-            return act.Exp
-        if fn == "log":
-            return se.log
-        if fn == "relu":
-            return act.relu
-        if fn == "step":
+        """The elementwise function `fn`: a name followed by one `'` per
+        derivative (`relu'` is the step H, so ReLU'(0) = 0; `tanh''`)."""
+        base = fn.rstrip("'")
+        order = len(fn) - len(base)
+        if base in ("exp", "log", "tanh", "sigmoid"):
+            return act.named(base, order)
+        if base == "relu":
+            if order > 1:
+                raise self.fail("ReLU has no second derivative", n)
+            return act.H if order else act.relu
+        if base == "step" and not order:
             return act.H
+        if base != "act":
+            raise self.fail(f"unknown function {fn}", n)
         name = self.default_activation
         if n.layer is not None:
             layer = self.layer(n.layer, env)
             if not 1 <= layer <= self.net.L:
                 raise self.fail(f"no activation at layer {layer}", n)
             name = self.net.activation(layer)
-        deriv = fn == "act'"
         if name == "relu":
-            return act.H if deriv else act.relu
+            if order > 1:
+                raise self.fail("ReLU has no second derivative (its first has a jump at 0)", n)
+            return act.H if order else act.relu
         if name == "identity":
-            return (lambda u: se.Integer(1)) if deriv else (lambda u: u)
+            return (lambda u: u) if not order else (lambda u: se.Integer(1 if order == 1 else 0))
         g = name.split(":", 1)[1]
-        return act.generic(act.derivative_of(g) if deriv else g)
+        for _ in range(order):
+            g = act.derivative_of(g)
+        return act.generic(g)

@@ -17,7 +17,7 @@ import enum
 import json
 import sys
 
-from .errors import InputError, ProblemError
+from .errors import InputError, ProblemError, SizeError
 from .problems import load_catalogue, load_problem, problem_ids
 from .verdict import Verdict
 from .verify import check
@@ -58,7 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--problem", required=True, help=f"problem id ({', '.join(problem_ids())})")
     c.add_argument("--activation", choices=("relu", "generic"), default=None,
                    help="activation of the hidden layers (default: the problem's)")
-    c.add_argument("--sizes", default=None, help="layer widths d_0,...,d_L, e.g. 2,3,4")
+    c.add_argument("--sizes", default=None, help="layer widths d_0,...,d_L, e.g. 2,3,4 (the number of classes C "
+                                                 "for a problem with one size)")
+    c.add_argument("--batch", type=int, default=None, metavar="N",
+                   help="the batch size N, for batched problems")
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("--timeout", type=float, default=60.0, help="seconds (default 60)")
     c.add_argument("--reference", default=None, metavar="LATEX",
@@ -152,9 +155,9 @@ def _check(args) -> int:
             print("symbackprop: --sizes takes comma-separated whole numbers, e.g. 2,3,4", file=sys.stderr)
             return Exit.UNDECIDED
     try:
-        result = check(problem, args.latex, args.activation, sizes, args.timeout)
-    except InputError as err:
-        print(f"symbackprop: {err.message}", file=sys.stderr)
+        result = check(problem, args.latex, args.activation, sizes, args.timeout, args.batch)
+    except (InputError, SizeError) as err:
+        print(f"symbackprop: {getattr(err, 'message', err)}", file=sys.stderr)
         return Exit.UNDECIDED
     mistake = None
     if args.reference and result.verdict in (Verdict.REFUTED, Verdict.ILL_FORMED):
@@ -174,7 +177,8 @@ def _check(args) -> int:
             print(f"  at {w.bindings}" if w.bindings else "", end="\n" if w.bindings else "")
             for name, f in w.functions.items():
                 print(f"  {name}: {f}")
-            print("  values: " + ", ".join(f"{k}={v}" for k, v in w.values.items()))
+            if w.values:
+                print("  values: " + ", ".join(f"{k}={v}" for k, v in w.values.items()))
         for n in result.numbers:
             if n.status in ("exact", "rounded", "truncated", "wrong"):
                 entry = f" entry ({', '.join(str(i + 1) for i in n.entry)})" if n.entry else ""

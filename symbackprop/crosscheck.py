@@ -110,8 +110,7 @@ def crosscheck_problem(problem: Problem, scale: int = 4, seed: int = 2026) -> li
     import torch
     rows = []
     sizes = tuple(max(2, s * scale) for s in problem.sizes)
-    if problem.kind == "mlp-mse-batch":
-        sizes += ((problem.batch or 2) * scale,)
+    batch = (problem.batch or 2) * scale if problem.kind == "mlp-mse-batch" else None
     if problem.kind == "softmax-hinge":
         sizes = (problem.sizes[0] * scale,)
     for claim in problem.claims:
@@ -119,7 +118,7 @@ def crosscheck_problem(problem: Problem, scale: int = 4, seed: int = 2026) -> li
             continue
         if check(problem, claim.latex).verdict.value != "proved":
             continue
-        net = problem.network(None, sizes)
+        net = problem.network(None, sizes, batch)
         recorded = []
         real = net.differentiate
 
@@ -129,7 +128,7 @@ def crosscheck_problem(problem: Problem, scale: int = 4, seed: int = 2026) -> li
             return out
         net.differentiate = spy
         try:
-            entries = claim_entries(problem, claim.latex, None, sizes)
+            entries = claim_entries(problem, claim.latex, None, sizes, batch=batch)
         except Exception as err:  # noqa: BLE001 - reported, never hidden
             rows.append(CrossRow(problem.id, claim.id, _sizes(sizes), 0, 0, 0.0, 0.0, True,
                                  f"not evaluated at this size: {type(err).__name__}"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "SymbackpropError", "ProblemError", "InputError", "ParseError", "IllFormed",
-    "LimitExceeded", "TimeLimit",
+    "LimitExceeded", "TimeLimit", "SizeError",
 ]
 
 
@@ -21,6 +21,12 @@ class SymbackpropError(Exception):
 class ProblemError(SymbackpropError):
     """A problem or catalogue file is wrong.  Audience: the course author.
     Remedy: fix the file named in the message."""
+
+
+class SizeError(SymbackpropError):
+    """Sizes a problem can't take (a worked example's are fixed; a hinge
+    problem takes one size).  Audience: whoever ran the command; a usage
+    error (exit 2), not a verdict."""
 
 
 class InputError(SymbackpropError):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError, ProblemError
+from .errors import InputError, ProblemError, SizeError
 from .network import KINDS, Network, Spec
 from .notation.parser import parse
 from .notation import meaning as M
@@ -102,7 +102,7 @@ class Problem:
         if best is None:
             return f"{family}{'' if layer is None else layer}{suffix}"
         _, key, rule = best
-        base = key.split(" ")[-1]  # "tilde z" -> z; the accent is not needed to name a leaf
+        base = _plain(key)  # "tilde z" -> z̃
         if rule.fixed_layer is not None or rule.layer in ("none", "last") or layer is None:
             return base + suffix
         written = layer - rule.offset
@@ -127,21 +127,63 @@ class Problem:
                 out[syms[idx]] = Fraction(str(vals[idx]))
         return out
 
+    def check_sizes(self, sizes=None, batch=None) -> tuple[tuple[int, ...], int | None]:
+        """(widths, batch) this problem can be built at, or SizeError."""
+        if self.numeric and (sizes or batch) and (tuple(sizes or self.sizes), batch or self.batch) != \
+                (tuple(self.sizes), self.batch):
+            raise SizeError(f"{self.id} is a worked example with fixed sizes "
+                            f"({self.describe_sizes(self.sizes, self.batch)}); --sizes and --batch can't change them")
+        sizes = tuple(sizes or self.sizes)
+        if batch is not None and self.kind != "mlp-mse-batch":
+            raise SizeError(f"{self.id} has no batch: --batch applies to batched problems only")
+        batch = batch or self.batch
+        if self.kind == "softmax-hinge" and len(sizes) != 1:
+            raise SizeError("this problem takes one size: the number of classes C (e.g. --sizes 4)")
+        if len(sizes) < 2 and self.kind != "softmax-hinge":
+            raise SizeError("--sizes needs at least two layer widths d_0,...,d_L (the batch is --batch N)")
+        if any(s < 1 or s > 256 for s in sizes) or (batch is not None and not 1 <= batch <= 256):
+            raise SizeError("sizes must be between 1 and 256")
+        return sizes, batch
+
+    def instances(self, sizes=None, batch=None) -> list[tuple[tuple[int, ...], int | None]]:
+        """The instances a claim is checked on: the given (or default) sizes,
+        and a second one whose every width and batch differs, so a literal
+        that equals one instance's size can't make a claim true.  Small
+        instances get each size + 1; large ones a small second instance."""
+        first = self.check_sizes(sizes, batch)
+        if self.numeric:
+            return [first]
+        widths, n = first
+        if max(widths + ((n,) if n else ())) <= 8:
+            second = (tuple(w + 1 for w in widths), n + 1 if n else None)
+        else:
+            used: set = set()
+            out = []
+            for w in widths:
+                v = 2
+                while v == w or v in used:
+                    v += 1
+                used.add(v)
+                out.append(v)
+            m = None
+            if n:
+                m = 2
+                while m == n or m in used:
+                    m += 1
+            second = (tuple(out), m)
+        return [first, self.check_sizes(*second)]
+
+    def describe_sizes(self, sizes, batch=None) -> str:
+        text = ("C = " if self.kind == "softmax-hinge" else "widths ") + ",".join(map(str, sizes))
+        return text + (f", N = {batch}" if batch else "")
+
     def default_activation(self, activation: str | None) -> str:
         chosen = activation or self.activation
         return "generic:" + self.generic_name.replace("{k}", "1") if chosen == "generic" else chosen
 
-    def network(self, activation: str | None = None, sizes: tuple[int, ...] | None = None) -> Network:
-        sizes = tuple(sizes or self.sizes)
-        batch = self.batch
-        if self.kind == "mlp-mse-batch" and sizes and len(sizes) == len(self.sizes) + 1:
-            sizes, batch = sizes[:-1], sizes[-1]
-        if self.kind == "softmax-hinge" and len(sizes) != 1:
-            raise InputError("this problem takes one size: the number of classes C")
-        if len(sizes) < 2 and self.kind != "softmax-hinge":
-            raise InputError("--sizes needs at least two layer widths")
-        if any(s < 1 or s > 256 for s in sizes):
-            raise InputError("sizes must be between 1 and 256")
+    def network(self, activation: str | None = None, sizes: tuple[int, ...] | None = None,
+                batch: int | None = None) -> Network:
+        sizes, batch = self.check_sizes(sizes, batch)
         acts = self.activations(activation, len(sizes) - 1)
         spec = Spec(self.kind, sizes, acts, batch)
         if spec not in _NETWORKS:  # a network is a pure function of its spec; its memo stays warm
@@ -152,6 +194,17 @@ class Problem:
 
 
 _NETWORKS: dict = {}
+
+_ACCENTS = {"tilde": "\u0303", "hat": "\u0302", "bar": "\u0304"}
+
+
+def _plain(key: str) -> str:
+    """A notation key as plain text: "tilde z" -> z̃, "cal L" -> L."""
+    words = key.split(" ")
+    base = words[-1]
+    for w in words[:-1]:
+        base = base[:1] + _ACCENTS.get(w, "") + base[1:]
+    return base
 
 
 def catalogue_dir() -> Path:
@@ -197,6 +250,16 @@ def load_catalogue(refs=None) -> list[Problem]:
     return [load_problem(r) for r in refs]
 
 
+SIDE_CONDITIONS = ("sum-to-one", "one-hot", "margin-positive")
+
+
+def _side_conditions(names) -> tuple[str, ...]:
+    unknown = [n for n in names if n not in SIDE_CONDITIONS]
+    if unknown:
+        raise ValueError(f"unknown side condition {unknown[0]!r} (known: {', '.join(SIDE_CONDITIONS)})")
+    return tuple(names)
+
+
 def _build(data: dict, path: Path) -> Problem:
     net = data["network"]
     if net["kind"] not in KINDS:
@@ -223,7 +286,7 @@ def _build(data: dict, path: Path) -> Problem:
         id=data["id"], title=data.get("title", data["id"]), source=data.get("source", ""),
         kind=net["kind"], sizes=tuple(net["sizes"]), activation=net.get("activation", "relu"),
         generic_name=net.get("generic_name", "phi"), output_activation=net.get("output_activation", "identity"),
-        batch=net.get("batch"), side_conditions=tuple(net.get("side_conditions", [])),
+        batch=net.get("batch"), side_conditions=_side_conditions(net.get("side_conditions", [])),
         also_check=tuple(net.get("also_check", [])), notation=notation, definitions=definitions,
         label_var=label, claims=tuple(claims), numeric=_numeric(data.get("numeric", {}), notation, path),
         labels={g["label"]: Label(g["label"], float(g.get("points", 1)), g.get("reference", ""), g.get("prompt", ""))

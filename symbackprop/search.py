@@ -1,24 +1,36 @@
 """The counterexample search: concrete points where the two sides differ.
 
-Run only after the zero test failed to prove an identity.  Points are small
-rationals (simple ones first, so a counterexample is easy to read), targets
-drawn to satisfy the problem's side condition, a polynomial for each generic
-activation; points at a ReLU kink or outside a premise are skipped.  Both
-sides are evaluated from the original expressions (`witness.evaluate`), and a
-point counts only if they provably differ.  Among the first few found, the
-shortest to write down is kept.
+Points are small rationals (simple ones first, so a counterexample is easy
+to read), targets drawn to satisfy the problem's side conditions (a
+probability vector, one-hot), a polynomial for each generic activation.  A
+premise solved for a leaf sets that leaf from the others; every other
+premise must certainly hold at the point.  Both sides are evaluated from the
+network's own expressions in certified arithmetic (`pointeval`): the point
+counts only if they certainly differ.  Points where a step of a non-constant
+argument is exactly 0 (a ReLU kink, where only the convention decides) are
+skipped unless `kinks` is allowed — a last resort, and then said.  Among the
+first few found, the shortest to write down is kept.
 """
 
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
-from .witness import Undetermined, Witness, _sign, differs, evaluate, fmt, random_point
+import symengine as se
+from flint import fmpq
 
-__all__ = ["search", "WITNESS_TRIES"]
+from .atoms import nonzero_almost_everywhere
+from .pointeval import Point, PointValues, Undetermined, differs, show_pair
+from .premises import restrict
+from .witness import Witness, random_point
+
+__all__ = ["search", "WITNESS_TRIES", "QUICK_TRIES"]
 
 WITNESS_TRIES = 200
+QUICK_TRIES = 2      # the first look, before any proof is attempted
 WITNESS_POLISH = 12  # further tries after the first counterexample, for a simpler one
+MAX_QUICK_ENTRIES = 4096
 
 
 def _target_mode(problem) -> str:
@@ -27,62 +39,142 @@ def _target_mode(problem) -> str:
     return "sum-to-one" if "sum-to-one" in problem.side_conditions else "any"
 
 
-def search(problem, net, failing, tries=WITNESS_TRIES):
+def _holds(v, rel: str) -> bool:
+    """Does `v rel 0` certainly hold?"""
+    if isinstance(v, fmpq):
+        return {"=": v == 0, "!=": v != 0, "<": v < 0, "<=": v <= 0, ">": v > 0, ">=": v >= 0}[rel]
+    if rel == "=":
+        return False
+    return {"!=": v > 0 or v < 0, "<": v < 0, "<=": v < 0, ">": v > 0, ">=": v > 0}[rel]
+
+
+def _side_conditions_hold(problem, targets, values) -> bool:
+    mode = _target_mode(problem)
+    if mode == "any" or not targets:
+        return True
+    ys = [values[t] for t in targets]
+    if sum(ys) != 1:
+        return False
+    return mode != "one-hot" or all(y in (0, 1) for y in ys)
+
+
+class _Searcher:
+    def __init__(self, problem, net):
+        self.problem, self.net = problem, net
+        self.leaves = []
+        for node in net.all_leaves():
+            self.leaves += list(net.leaf_symbols(node).flat)
+        self.targets = list(net.leaf_symbols(("target", None)).flat) if net.has(("target", None)) else []
+        self.positive = list(net.leaf_symbols(("margin", None)).flat) if net.has(("margin", None)) else []
+        self.generics = sorted({a.split(":", 1)[1] for a in net.spec.activations if a.startswith("generic:")})
+        self.names = problem.leaf_names(net)
+        fixed = frozenset(self.targets)
+        self.nonzero_ae = lambda arg: nonzero_almost_everywhere(arg, fixed)
+
+    def point(self, rng, simple: bool) -> Point:
+        return random_point(self.leaves, rng, self.generics, self.targets, _target_mode(self.problem),
+                            self.positive, simple=simple)
+
+    def restricted(self, point: Point, restriction, cache: dict):
+        """PointValues where the premise's solved leaves follow the others, or None."""
+        key = tuple(sorted(restriction.leaf_subs.items(), key=lambda kv: str(kv[0])))
+        if key in cache:
+            return cache[key]
+        values = dict(point.values)
+        if key:
+            base = PointValues(point, nonzero_ae=self.nonzero_ae)
+            for s, expr in key:
+                v = base(expr)
+                if not isinstance(v, fmpq) or base.at_kink(expr):
+                    cache[key] = None
+                    return None
+                values[s] = Fraction(int(v.p), int(v.q))
+            if not _side_conditions_hold(self.problem, self.targets, values):
+                cache[key] = None
+                return None
+        cache[key] = PointValues(Point(values, point.functions), nonzero_ae=self.nonzero_ae)
+        return cache[key]
+
+    def try_entry(self, point: Point, entry, cache: dict, kinks: bool):
+        a, b, binds, idx, prem = entry
+        restriction = restrict(prem)
+        if restriction.vacuous:
+            return None
+        pv = self.restricted(point, restriction, cache)
+        if pv is None:
+            return None
+        try:
+            for u, rel in restriction.conditions:
+                if not _holds(pv(u), rel) or (not kinks and pv.at_kink(u)):
+                    return None
+            a_sub = a.subs(restriction.leaf_subs) if restriction.leaf_subs else a
+            b_sub = b.subs(restriction.leaf_subs) if restriction.leaf_subs else b
+            va, vb = pv(a_sub), pv(b_sub)
+        except (Undetermined, ZeroDivisionError):
+            return None
+        at_kink = pv.at_kink(a_sub) or pv.at_kink(b_sub)
+        if (at_kink and not kinks) or not differs(va, vb):
+            return None
+        return self.witness(pv, entry, (a_sub, b_sub, restriction), va, vb, at_kink)
+
+    def witness(self, pv: PointValues, entry, used, va, vb, at_kink: bool) -> Witness:
+        _, _, binds, idx, _ = entry
+        a_sub, b_sub, restriction = used
+        at = dict(binds)
+        if idx:
+            at["entry"] = "(" + ", ".join(str(i + 1) for i in idx) + ")"
+        if at_kink:
+            at["note"] = "at a kink: a step's argument is exactly 0, where the convention relu'(0) = 0 decides"
+        relevant = a_sub.free_symbols | b_sub.free_symbols | set(restriction.leaf_subs)
+        for u, _ in restriction.conditions:
+            relevant |= u.free_symbols
+        shown = {}
+        for s in self.leaves:  # in the network's order
+            if s in relevant:
+                v = pv.point.values[s]
+                shown[self.names.get(s, str(s))] = str(v)
+        funcs = {name: _poly_str(name, c) for name, c in pv.point.functions.items()
+                 if name in _functions_in(a_sub, b_sub)}
+        lhs, rhs = show_pair(va, vb)
+        return Witness(shown, funcs, at, lhs, rhs)
+
+
+def _functions_in(*exprs) -> set:
+    out = set()
+    for e in exprs:
+        for f in e.atoms(se.FunctionSymbol):
+            out.add(f.get_name().rstrip("'"))
+    return out
+
+
+def search(problem, net, entries, tries: int = WITNESS_TRIES, kinks: bool = False, quick: bool = False):
+    """A certified counterexample among `entries` [(a, b, bindings, index,
+    premises)], or None.  `quick`: every entry at each of a few points."""
+    if not entries:
+        return None
+    searcher = _Searcher(problem, net)
     rng = random.Random(20261122)
-    leaves = []
-    for node in net.all_leaves():
-        leaves += list(net.leaf_symbols(node).flat)
-    targets = list(net.leaf_symbols(("target", None)).flat) if net.spec.kind != "softmax-hinge" else []
-    positive = list(net.leaf_symbols(("margin", None)).flat) if net.spec.kind == "softmax-hinge" else []
-    generics = sorted({a.split(":", 1)[1] for a in net.spec.activations if a.startswith("generic:")})
     best, found_at = None, None
     for attempt in range(tries):
         if found_at is not None and attempt > found_at + WITNESS_POLISH:
             break
-        point = random_point(leaves, rng, generics, targets, _target_mode(problem), positive,
-                             simple=attempt < tries // 2)
-        a, b, binds, idx, prem = failing[attempt % len(failing)]
-        try:
-            if not all(_satisfied(evaluate(u, point), rel) for u, rel in prem):
-                continue
-            _check_kinks(net, point)
-            va, vb = evaluate(a, point), evaluate(b, point)
-        except (Undetermined, ZeroDivisionError):
-            continue
-        if differs(va, vb):
-            at = {k: v for k, v in binds.items()}
-            if idx:
-                at["entry"] = "(" + ", ".join(str(i + 1) for i in idx) + ")"
-            names = problem.leaf_names(net)
-            values = {names.get(s, str(s)): str(v) for s, v in point.values.items()}
-            funcs = {name: _poly_str(name, c) for name, c in point.functions.items()}
-            witness = Witness(values, funcs, at, fmt(va), fmt(vb))
-            if best is None or _size(witness) < _size(best):
-                best = witness  # keep the easiest counterexample to read
-            found_at = attempt if found_at is None else found_at
+        point = searcher.point(rng, simple=attempt < max(1, tries // 2))
+        cache: dict = {}
+        batch = entries[:MAX_QUICK_ENTRIES] if quick else [entries[attempt % len(entries)]]
+        for entry in batch:
+            w = searcher.try_entry(point, entry, cache, kinks)
+            if w is not None:
+                if best is None or _size(w) < _size(best):
+                    best = w  # keep the easiest counterexample to read
+                found_at = attempt if found_at is None else found_at
+                break
+        if quick and best is not None:
+            break
     return best
 
 
 def _size(w: Witness) -> int:
     return len(w.lhs) + len(w.rhs) + sum(len(v) for v in w.values.values()) + sum(map(len, w.functions.values()))
-
-
-def _check_kinks(net, point):
-    """Reject points where a ReLU pre-activation is exactly 0."""
-    if "relu" not in net.spec.activations:
-        return
-    for k in range(1, net.L + 1):
-        if net.spec.activations[k - 1] == "relu" and net.has(("pre", k)):
-            for e in net.value(("pre", k)).flat:
-                if evaluate(e, point) == 0:
-                    raise Undetermined("a pre-activation at 0")
-
-
-def _satisfied(v, rel) -> bool:
-    if v == 0:
-        return rel in ("<=", ">=")
-    s = _sign(v)
-    return s < 0 if rel in ("<", "<=") else s > 0
 
 
 def _poly_str(name: str, coeffs) -> str:

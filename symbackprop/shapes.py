@@ -37,10 +37,11 @@ def shape_str(shape) -> str:
 
 
 def squeeze(a: np.ndarray) -> np.ndarray:
-    """(n, 1) columns compare equal to vectors; 1×1 to scalars."""
+    """(n, 1) columns compare equal to vectors; 1×1 (and a vector of one
+    entry: u^T v, ⟨A, B⟩_F, a width-1 layer) to scalars."""
     if not isinstance(a, np.ndarray):
         return scalar(a)
-    if a.ndim == 2 and a.shape == (1, 1):
+    if a.ndim in (1, 2) and a.size == 1:
         return a.reshape(())
     if a.ndim == 2 and a.shape[1] == 1:
         return a.reshape(a.shape[0])

@@ -11,7 +11,7 @@ __all__ = ["Verdict", "Result"]
 
 
 class Verdict(str, enum.Enum):
-    PROVED = "proved"            # exact algebraic identity on the instance
+    PROVED = "proved"            # exact algebraic identity on the instances (maybe only almost everywhere)
     REFUTED = "refuted"          # a re-checked counterexample
     ILL_FORMED = "ill-formed"    # can't be true as written: shapes, indices, names
     UNPARSEABLE = "unparseable"  # the LaTeX can't be read
@@ -29,10 +29,17 @@ class Result:
     fragment: str = ""
     method: str = ""
     numbers: tuple = ()  # worked examples: one NumberCheck per printed number
+    almost_everywhere: bool = False  # proved except on a set of measure zero, named in `kinks`
+    kinks: str = ""
+    vacuous: bool = False  # proved because the premise never holds
+    sizes: tuple = ()      # the instances it was decided on
 
     def as_json(self) -> dict:
         return {"verdict": self.verdict.value, "reason": self.reason,
                 "witness": self.witness.as_json() if self.witness else None,
                 "seconds": round(self.seconds, 4), "conditions": list(self.conditions),
                 "position": self.position, "method": self.method,
+                "almost_everywhere": self.almost_everywhere, "vacuous": self.vacuous,
+                **({"fails_where": self.kinks} if self.kinks else {}),
+                **({"sizes": [list(s) for s in self.sizes]} if self.sizes else {}),
                 **({"numbers": [n.as_json() for n in self.numbers]} if self.numbers else {})}

@@ -5,10 +5,13 @@ The ladder for each link `A = B` of a claim:
 2. free indices must agree on both sides; a free layer variable is checked at
    every layer where every name in the claim exists;
 3. evaluate both sides on the network (shapes checked: ill-formed);
-4. the zero test on every entry, first with no side condition, then with the
-   problem's (Σ y = 1, one-hot) — proved, naming the conditions it needed;
-5. otherwise search for a counterexample and re-check it by substitution —
-   refuted with the witness; if none is found within the cap, undecided.
+4. `decide`: a quick certified look for a difference, then the zero test on
+   every entry (exactly, then almost everywhere), then a longer search;
+5. the whole claim again on a second instance whose every size differs, so
+   a literal that happens to equal a size can't make a claim true.
+
+Premises: in `P ⇒ Q ⇒ R`, the first segment is only assumed, each later one
+is a claim under every segment before it (never itself checked).
 """
 
 from __future__ import annotations
@@ -27,25 +30,27 @@ from .limits import time_cap
 from .numeric import check_worked_equation
 from .notation import meaning as M
 from .notation.parser import parse_display
-from .notation.resolve import resolve
+from .notation.resolve import resolve, resolve_premise
 from .problems import Problem
 from .verdict import Result, Verdict
-from .search import search
-from .zerotest import Atomizer, is_zero
+from .decide import conditions_of, decide
 
-__all__ = ["check", "check_statement", "compare", "first_entry", "claim_entries", "side_condition_substitution"]
+__all__ = ["check", "check_statement", "compare", "first_entry", "claim_entries", "side_condition_substitution",
+           "split_premises"]
 
 MAX_ASSIGNMENTS = 5000
-_INEQ = {"<", "<=", ">", ">="}
+_PREMISE_RELS = {"=", "!=", "<", "<=", ">", ">="}
 
 
 def check(problem: Problem, latex: str, activation: str | None = None, sizes=None,
-          timeout: float | None = 60.0) -> Result:
-    """The verdict on one claim.  Never raises for bad input."""
+          timeout: float | None = 60.0, batch: int | None = None) -> Result:
+    """The verdict on one claim.  Never raises for bad input (sizes the
+    problem can't take raise `SizeError`, a usage error, before any work)."""
     start = time.perf_counter()
+    instances = problem.instances(sizes, batch)
     try:
         with time_cap(timeout):
-            result = check_statement(problem, latex, activation, sizes)
+            result = check_statement(problem, latex, activation, instances)
     except TimeLimit as err:
         result = Result(Verdict.UNDECIDED, f"{err}: neither a proof nor a counterexample yet")
     except InputError as err:
@@ -59,10 +64,39 @@ def check(problem: Problem, latex: str, activation: str | None = None, sizes=Non
     return replace(result, seconds=time.perf_counter() - start)
 
 
-def check_statement(problem: Problem, latex: str, activation=None, sizes=None) -> Result:
-    """Every equation of the display must hold; the first that doesn't decides."""
+def check_statement(problem: Problem, latex: str, activation=None, instances=None) -> Result:
+    """The claim on every instance (default: the problem's two); the first
+    that doesn't prove it decides, and says which sizes it was."""
+    instances = instances or problem.instances()
     statements = parse_display(latex)
-    net = problem.network(activation, sizes)
+    proofs = []
+    for k, (sizes, batch) in enumerate(instances):
+        result = _check_instance(problem, statements, latex, activation, sizes, batch)
+        if result.verdict is not Verdict.PROVED:
+            if k == 0:
+                return result
+            at = problem.describe_sizes(sizes, batch)
+            witness = result.witness
+            if witness is not None:
+                witness = replace(witness, bindings={"sizes": at, **witness.bindings})
+            return replace(result, reason=f"{result.reason} (on a second instance, {at}; it held on the first, "
+                                          f"{problem.describe_sizes(*instances[0])})", witness=witness)
+        proofs.append(result)
+    first = proofs[0]
+    if len(proofs) == 1:
+        return replace(first, sizes=tuple(s for s, _ in instances))
+    ae = next((r for r in proofs if r.almost_everywhere), None)
+    conditions = tuple(sorted({c for r in proofs for c in r.conditions}))
+    out = ae or first
+    return replace(out, conditions=conditions, sizes=tuple(s for s, _ in instances),
+                   vacuous=all(r.vacuous for r in proofs),
+                   reason=out.reason + f" (on two instances: {problem.describe_sizes(*instances[0])}; "
+                                       f"{problem.describe_sizes(*instances[1])})")
+
+
+def _check_instance(problem: Problem, statements, latex: str, activation, sizes, batch) -> Result:
+    """Every equation of the display must hold; the first that doesn't decides."""
+    net = problem.network(activation, sizes, batch)
     ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
     results: list[Result] = []
     for k, stmt in enumerate(statements):
@@ -81,29 +115,42 @@ def check_statement(problem: Problem, latex: str, activation=None, sizes=None) -
         numbers = tuple(n for r in results for n in r.numbers)
         return replace(results[0], reason=f"all {len(results)} equations: " + results[0].reason.split(" (")[0],
                        numbers=numbers)
+    return _combine(results, f"all {len(results)} equations")
+
+
+def _combine(results: list[Result], what: str) -> Result:
+    """Proofs of several equations or links as one."""
     conditions = tuple(sorted({c for r in results for c in r.conditions}))
-    methods = "; ".join(sorted({r.method for r in results}))
-    reason = f"exact identity (all {len(results)} equations)"
+    methods = "; ".join(sorted({r.method for r in results if r.method}))
+    ae = [r for r in results if r.almost_everywhere]
+    if all(r.vacuous for r in results):
+        return Result(Verdict.PROVED, f"vacuously true ({what}): the premise never holds", conditions=conditions,
+                      method=methods, vacuous=True)
+    if ae:
+        kinks = "; ".join(dict.fromkeys(r.kinks for r in ae))
+        return Result(Verdict.PROVED, f"almost everywhere ({what}): an exact identity except where {kinks}",
+                      conditions=conditions, method=methods, almost_everywhere=True, kinks=kinks)
+    reason = f"exact identity ({what})"
     if conditions:
         reason += " using " + ", ".join(conditions)
     return Result(Verdict.PROVED, reason, conditions=conditions, method=methods)
 
 
-def first_entry(problem: Problem, latex: str, activation=None, sizes=None):
+def first_entry(problem: Problem, latex: str, activation=None, sizes=None, batch=None):
     """(bindings, entry, left, right, network) of the first entry the first
     link of a claim compares — the worked instance a report shows."""
-    found = claim_entries(problem, latex, activation, sizes, limit=1)
+    found = claim_entries(problem, latex, activation, sizes, limit=1, batch=batch)
     if not found:
         return None
     a, b, binds, idx, net = found[0]
     return binds, idx, a, b, net
 
 
-def claim_entries(problem: Problem, latex: str, activation=None, sizes=None, limit=None) -> list:
+def claim_entries(problem: Problem, latex: str, activation=None, sizes=None, limit=None, batch=None) -> list:
     """Every entry (left, right, bindings, entry, network) the first link of a
     claim without premises compares; for benchmarks and cross-checks."""
     statement = parse_display(latex)[0]
-    net = problem.network(activation, sizes)
+    net = problem.network(activation, sizes, batch)
     ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
     segs = [s for s in statement.segments if s.rels and all(r == "=" for r in s.rels)]
     if len(segs) != len(statement.segments):
@@ -124,10 +171,9 @@ def claim_entries(problem: Problem, latex: str, activation=None, sizes=None, lim
 
 def side_condition_substitution(problem: Problem, net) -> dict:
     """The substitution for the problem's first side condition (Σ y = 1: the last y), or {}."""
-    for cond in problem.side_conditions:
-        options = _condition_substitutions(net, cond)
-        if len(options) == 1:
-            return options[0]
+    for cond in conditions_of(problem, net):
+        if len(cond.substitutions) == 1 and cond.substitutions[0]:
+            return cond.substitutions[0]
     return {}
 
 
@@ -138,33 +184,55 @@ def compare(problem: Problem, a: M.Sem, b: M.Sem, premises=(), activation=None, 
     return _check_link(problem, net, ev, a, b, list(premises), "", False)
 
 
-def _check_equation(problem: Problem, net, ev, stmt, latex: str) -> Result:
-    premises, links = [], []
-    for seg in stmt.segments:
-        exprs = [resolve(e, problem.notation, latex) for e in seg.exprs]
-        if seg.rels and all(r in _INEQ for r in seg.rels) and len(exprs) == 2:
-            premises.append((exprs[0], seg.rels[0], exprs[1]))
-        elif seg.rels and all(r == "=" for r in seg.rels):
-            links += [(exprs[i], exprs[i + 1], seg.exprs[i], seg.exprs[i + 1]) for i in range(len(exprs) - 1)]
-        elif not seg.rels:
+def split_premises(problem: Problem, stmt, latex: str) -> list[tuple[list, list]]:
+    """[(premises, links)] for each claim of `P ⇒ Q ⇒ R`: the first segment
+    is only assumed; each later one is a claim under all before it.
+    Premises are (left, rel, right) meaning trees; links (lhs, rhs, lnode, rnode)."""
+    segments = stmt.segments
+    out, premises = [], []
+    for k, seg in enumerate(segments):
+        if not seg.rels:
             raise InputError("not a claim: write it as an equation `A = B`", seg.pos)
-        else:
+        if "<-" in seg.rels and len(segments) > 1:
+            raise InputError("an update `\\leftarrow` can't be a premise or follow one", seg.pos)
+        is_claim = k > 0 or len(segments) == 1
+        if is_claim and all(r == "=" for r in seg.rels):
+            exprs = [resolve(e, problem.notation, latex) for e in seg.exprs]
+            links = [(exprs[i], exprs[i + 1], seg.exprs[i], seg.exprs[i + 1]) for i in range(len(exprs) - 1)]
+            out.append((list(premises), links))
+        elif is_claim and k == len(segments) - 1:
+            if all(r != "=" for r in seg.rels):
+                raise InputError("nothing to check: the claim has no `=` (an inequality can only be a premise)",
+                                 seg.pos)
             raise InputError("can't check a mix of = and inequalities in one chain", seg.pos)
-    if not links:
+        if k < len(segments) - 1:
+            for i, rel in enumerate(seg.rels):
+                if rel not in _PREMISE_RELS:
+                    raise InputError(f"can't use {rel} in a premise", seg.pos)
+                left, right = resolve_premise(seg.exprs[i], seg.exprs[i + 1], problem.notation, latex)
+                premises.append((left, rel, right))
+    if not out:
         raise InputError("nothing to check: the claim has no `=`", 0)
-    conditions: set[str] = set()
-    methods: set[str] = set()
-    for lhs, rhs, lnode, rnode in links:
-        link_text = f"{latex[lnode.pos:lnode.end].strip()} = {latex[rnode.pos:rnode.end].strip()}"
-        outcome = _check_link(problem, net, ev, lhs, rhs, premises, link_text, len(links) > 1)
-        if outcome.verdict is not Verdict.PROVED:
-            return outcome
-        conditions |= set(outcome.conditions)
-        methods.add(outcome.method)
-    reason = "exact identity" + (" (every link of the chain)" if len(links) > 1 else "")
-    if conditions:
-        reason += " using " + ", ".join(sorted(conditions))
-    return Result(Verdict.PROVED, reason, conditions=tuple(sorted(conditions)), method="; ".join(sorted(methods)))
+    return out
+
+
+def _check_equation(problem: Problem, net, ev, stmt, latex: str) -> Result:
+    results = []
+    claims = split_premises(problem, stmt, latex)
+    for premises, links in claims:
+        for lhs, rhs, lnode, rnode in links:
+            link_text = f"{latex[lnode.pos:lnode.end].strip()} = {latex[rnode.pos:rnode.end].strip()}"
+            outcome = _check_link(problem, net, ev, lhs, rhs, premises, link_text,
+                                  len(links) > 1 or len(claims) > 1)
+            if outcome.verdict is not Verdict.PROVED:
+                return outcome
+            results.append(outcome)
+    if len(results) == 1:
+        r = results[0]
+        if r.conditions and not r.almost_everywhere and not r.vacuous:
+            return replace(r, reason=r.reason + " using " + ", ".join(r.conditions))
+        return r
+    return _combine(results, "every link of the chain")
 
 
 def _check_link(problem, net, ev, lhs, rhs, premises, link_text, chained) -> Result:
@@ -200,7 +268,7 @@ def _check_link(problem, net, ev, lhs, rhs, premises, link_text, chained) -> Res
     pairs = []  # (lhs expr, rhs expr, bindings, premise terms)
     for env in layer_envs:
         pairs += _entries(problem, net, ev, env, free, lhs, rhs, premises, where)
-    return _decide(problem, net, pairs, where)
+    return decide(problem, net, pairs, where)
 
 
 def _layer_assignments(ev, layer_vars, nodes) -> list[Env]:
@@ -266,86 +334,28 @@ def _entries(problem, net, ev, env, free, lhs, rhs, premises, where):
         for var, v in zip(free, values):
             e = e.bind(var, v)
         a, b = squeeze(ev.value(lhs, e)), squeeze(ev.value(rhs, e))
+        a, b = _zero_matrix(a, b), _zero_matrix(b, a)
         if a.shape != b.shape:
             return_msg = f"the left side is {shape_str(a.shape)} but the right side is {shape_str(b.shape)}{where}"
             raise InputError(return_msg)
         prem = []
         for p_l, rel, p_r in premises:
-            u = squeeze(squeeze(ev.value(p_l, e)) - squeeze(ev.value(p_r, e)))
-            if u.ndim:
-                raise InputError("a premise must compare scalars")
-            prem.append((u[()], rel))
+            pl, pr = squeeze(ev.value(p_l, e)), squeeze(ev.value(p_r, e))
+            if pl.shape != pr.shape and pl.shape != () and pr.shape != ():
+                raise InputError(f"a premise compares a {shape_str(pl.shape)} value with a "
+                                 f"{shape_str(pr.shape)} one", p_l.pos)
+            u = squeeze(pl - pr)  # a vector or matrix premise holds entry by entry (0 is the zero matrix)
+            if u.ndim and rel == "!=":
+                raise InputError("≠ between vectors or matrices says only that some entry differs: "
+                                 "write the premise for one entry", p_l.pos)
+            prem += [(u[i], rel) for i in np.ndindex(*u.shape)]
         for idx in np.ndindex(*a.shape):
             out.append((a[idx], b[idx], dict(e.binds), idx if a.shape else (), prem))
     return out
 
 
-def _premise_subs(atomizer: Atomizer, prem) -> dict:
-    """u <= 0 fixes the indicator of u > 0 to 0; u > 0 fixes it to 1."""
-    subs = {}
-    for u, rel in prem:
-        step = atomizer.step(atomizer(u))
-        want = 0 if rel in ("<", "<=") else 1
-        if step in atomizer.meaning:
-            subs[step] = se.Integer(want)
-        elif isinstance(step, se.Add) and len(step.args) == 2 and se.Integer(1) in step.args:
-            atom = -[x for x in step.args if x != 1][0]
-            if atom in atomizer.meaning:
-                subs[atom] = se.Integer(1 - want)
-    return subs
-
-
-def _condition_substitutions(net, condition: str) -> list[dict]:
-    if net.spec.kind == "softmax-hinge" or condition not in ("sum-to-one", "one-hot"):
-        return [{}]
-    y = list(net.leaf_symbols(("target", None)).flat)
-    if condition == "sum-to-one":
-        return [{y[-1]: 1 - se.Add(*y[:-1])}]
-    return [{t: se.Integer(int(i == hot)) for i, t in enumerate(y)} for hot in range(len(y))]
-
-
-_LABELS = {"sum-to-one": "Σ y = 1", "one-hot": "y one-hot"}
-
-
-def _decide(problem: Problem, net, pairs, where) -> Result:
-    atomizer = Atomizer()
-    failing = []
-    for k, (a, b, binds, idx, prem) in enumerate(pairs):
-        if failing and k == len(failing) and problem.side_conditions:
-            # every entry so far needed a side condition: the rest go straight to
-            # it (an identity holds under a substitution too, so nothing is lost)
-            failing.append((a, b, binds, idx, prem))
-        elif not is_zero(a - b, atomizer, _premise_subs(atomizer, prem)):
-            failing.append((a, b, binds, idx, prem))
-    method = _method(net)
-    if not failing:
-        return Result(Verdict.PROVED, "exact identity", method=method)
-    needed = []
-    for cond in problem.side_conditions:
-        options = _condition_substitutions(net, cond)
-        still = []
-        for a, b, binds, idx, prem in failing:
-            base = _premise_subs(atomizer, prem)
-            if not all(is_zero(a - b, atomizer, {**base, **s}) for s in options):
-                still.append((a, b, binds, idx, prem))
-        if len(still) < len(failing):
-            needed.append(_LABELS[cond])
-        failing = still
-        if not failing:
-            return Result(Verdict.PROVED, "exact identity", conditions=tuple(needed), method=method)
-    witness = search(problem, net, failing)
-    if witness is not None:
-        return Result(Verdict.REFUTED, f"the two sides differ{where}: left = {witness.lhs}, right = {witness.rhs}",
-                      witness=witness)
-    return Result(Verdict.UNDECIDED, f"not an identity of the atoms, but no counterexample found{where}")
-
-
-def _method(net) -> str:
-    acts = set(net.spec.activations[:-1] if net.spec.kind == "mlp-softmax-ce" else net.spec.activations)
-    parts = ["difference cancels to 0 as a rational function of the exponentials exp(z_k)"
-             if net.spec.kind != "mlp-mse-batch" else "difference expands to 0 as a polynomial"]
-    if "relu" in acts:
-        parts.append("all ReLU sign patterns at once via indicator symbols (a² = a)")
-    if any(a.startswith("generic") for a in acts):
-        parts.append("φ(s), φ'(s) as opaque atoms, so it holds for every activation")
-    return "; ".join(parts)
+def _zero_matrix(x, other):
+    """A written 0 beside a vector or matrix is the zero vector or matrix."""
+    if x.shape == () and other.shape != () and x[()] == 0:
+        return np.full(other.shape, se.Integer(0), dtype=object)
+    return x

@@ -192,8 +192,13 @@ def random_point(symbols, rng: random.Random, functions=(), targets=(), target_m
         for i, t in enumerate(targets):
             values[t] = Fraction(int(i == hot))
     elif targets and target_mode == "sum-to-one":
-        rest = sum(values[t] for t in targets[:-1])
-        values[targets[-1]] = 1 - rest
+        # a probability vector, as y is in the course (never y = 2 or -1/2)
+        weights = [rng.choice([0, 0, 1, 1, 2, 3]) for _ in targets]
+        if not any(weights):
+            weights[rng.randrange(len(weights))] = 1
+        total = sum(weights)
+        for t, w in zip(targets, weights):
+            values[t] = Fraction(w, total)
     funcs = {}
     for name in functions:
         if simple:

@@ -2,149 +2,63 @@
 
 The ladder, cheapest first:
 
-1. Atomize.  Every transcendental or piecewise piece becomes an atom — a
+1. Substitute what the caller knows about the leaves (a premise solved for
+   one variable, Σ y = 1) into the expression itself, before anything else.
+2. Atomize.  Every transcendental or piecewise piece becomes an atom — a
    plain symbol standing for it, keyed by its (atomized, expanded) argument:
-   `Exp(u)` a positive atom e_u; `log` split over products of positives and
-   `log(Exp(u)) = u`; a generic `phi(u)`, `phi'(u)` opaque atoms; the step
-   `H(u)` an indicator atom in {0, 1}, with H(a·v) = a·H(v) for an indicator
-   a, H(c·v) = H(v) for c > 0 and H(-v) = 1 - H(v) (almost everywhere).
+   `Exp(u)` split over the terms of u (e^{a-b} = e^a (e^b)^{-1}) into positive
+   atoms; `log` split over products of positives and `log(Exp(u)) = u`; a
+   generic `phi(u)`, `phi'(u)` opaque atoms.  A step is exact: for each
+   argument w (up to sign) there are two indicator atoms, P_w = 1{w > 0} and
+   N_w = 1{w < 0}, never both 1 (so 1{w ≥ 0} = 1 - N_w, and at w = 0 both are
+   0).  H(a·v) = a·H(v) for an indicator a, H(c·v) = H(v) for c > 0, and the
+   step of a provably positive expression (a sum of exponentials) is 1.
    Atoms are treated as independent variables: an identity that holds for
    independent values holds for the real, related ones — so this can only
    ever miss a proof, never invent one.
-2. Apply premises and side conditions: an indicator fixed by a premise
-   (z~_i <= 0 gives H(z~_i) = 0); Σ y = 1 by eliminating the last y.
-3. Put the result over a common denominator with python-flint's exact
+3. Apply facts: indicator values fixed by a premise (z~_i <= 0 gives P = 0).
+4. Put the result over a common denominator with python-flint's exact
    multivariate rationals, reduce every indicator's exponent to 1 (a² = a on
-   {0, 1}), and compare the numerator with 0.
+   {0, 1}), drop every product P_w·N_w (never both 1), and compare the
+   numerator with 0: proved *everywhere*.
+5. Only if that fails: *almost everywhere*.  Where an argument w is provably
+   nonzero almost everywhere — affine in a free input or parameter with a
+   coefficient that is itself nonzero a.e. (a pre-activation, a logit
+   difference, a margin), or an exponential-rational expression certified
+   nonzero at one point (so not identically zero) — rewrite N_w = 1 - P_w and
+   test again.  Never for a ReLU output, a generic φ(u), a constant or an
+   expression that cancels.  The result names the arguments w whose zero
+   sets (measure zero) are where the identity may fail.
 
 No `simplify`, no sampling.  A nonzero result is *not* a refutation: only a
-witness re-checked by substitution (see `witness`) refutes.
+witness re-checked by substitution refutes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import flint
 import symengine as se
 
+from .atoms import Atomizer
 
-__all__ = ["Atomizer", "is_zero", "to_fraction"]
+__all__ = ["Atomizer", "Zero", "zero_test", "is_zero", "to_fraction"]
 
 
-@dataclass
-class Atomizer:
-    """Maps transcendental pieces to atoms; shared by both sides of a claim
-    so that the same φ(u) on each side is the same atom."""
-    meaning: dict = field(default_factory=dict)  # Symbol -> (kind, fname, key)
-    _table: dict = field(default_factory=dict)   # (kind, fname, key) -> Symbol
-    _memo: dict = field(default_factory=dict)
+@dataclass(frozen=True)
+class Zero:
+    """The zero test's answer: `zero`, and if it holds only almost
+    everywhere, the arguments w (original expressions) where it may fail."""
+    zero: bool
+    kinks: tuple = ()
 
-    def atom(self, kind: str, fname: str, key) -> se.Symbol:
-        k = (kind, fname, key)
-        if k not in self._table:
-            sym = se.Symbol(f"_{kind}{len(self._table)}")
-            self._table[k] = sym
-            self.meaning[sym] = k
-        return self._table[k]
+    def __bool__(self) -> bool:
+        return self.zero
 
-    def indicators(self) -> set:
-        return {s for s, (kind, _, _) in self.meaning.items() if kind == "ind"}
-
-    def __call__(self, e):
-        if e in self._memo:
-            return self._memo[e]
-        out = self._atomize(e)
-        self._memo[e] = out
-        return out
-
-    def _atomize(self, e):
-        if not e.args:
-            return e
-        if isinstance(e, se.FunctionSymbol):
-            name = e.get_name()
-            arg = self(e.args[0])
-            if name == "Exp":
-                key = se.expand(arg)
-                if key == 0:
-                    return se.Integer(1)
-                return self.atom("exp", "", key)
-            if name == "H":
-                return self.step(arg)
-            return self.atom("fn", name, se.expand(arg))
-        if isinstance(e, se.log):
-            return self.log(self(e.args[0]))
-        if isinstance(e, se.Pow):
-            base, exp = e.args
-            if exp.is_integer:
-                return self(base) ** exp
-            return self.atom("pow", "", se.expand(self(base) ** self(exp)))
-        if isinstance(e, (se.Add, se.Mul)):
-            return e.func(*[self(a) for a in e.args])
-        if e.is_Number:
-            return e
-        raise ValueError(f"cannot atomize {type(e).__name__}: {e}")
-
-    # ---------------------------------------------------------- the step H
-    def step(self, v):
-        """1{v > 0} for an atomized v."""
-        if v.is_Number:
-            return se.Integer(1 if v > 0 else 0)
-        if isinstance(v, se.Mul):
-            factors, rest = [], []
-            for a in v.args:
-                if self._indicator_like(a):
-                    factors.append(a)  # H(a·w) = a·H(w) for a in {0, 1}
-                elif a.is_Number:
-                    if a < 0:
-                        rest.append(se.Integer(-1))
-                else:
-                    rest.append(a)
-            if factors or len(rest) != len(v.args):
-                inner = se.Mul(*rest) if rest else se.Integer(1)
-                return se.Mul(*factors) * self.step(inner)
-        key = se.expand(v)
-        if key.is_Number:
-            return self.step(key)
-        neg = se.expand(-key)
-        if str(neg) < str(key):  # one atom per ± pair: H(-w) = 1 - H(w) a.e.
-            return 1 - self.atom("ind", "", neg)
-        return self.atom("ind", "", key)
-
-    def _indicator_like(self, a) -> bool:
-        """An indicator atom a, or its complement 1 - a."""
-        if a in self.meaning:
-            return self.meaning[a][0] == "ind"
-        if isinstance(a, se.Add) and len(a.args) == 2 and se.Integer(1) in a.args:
-            other = [x for x in a.args if x != 1][0]
-            return self._indicator_like(-other)
-        return False
-
-    # ---------------------------------------------------------- log
-    def log(self, v):
-        if v.is_Number:
-            if v == 1:
-                return se.Integer(0)
-            return self.atom("log", "", v)
-        if self.positive(v):
-            if isinstance(v, se.Mul):
-                return se.Add(*[self.log(a) for a in v.args])
-            if isinstance(v, se.Pow) and v.args[1].is_integer:
-                return v.args[1] * self.log(v.args[0])
-            if v in self.meaning and self.meaning[v][0] == "exp":
-                return self.meaning[v][2]  # log e^u = u
-        return self.atom("log", "", se.expand(v))
-
-    def positive(self, v) -> bool:
-        if v.is_Number:
-            return v > 0
-        if v in self.meaning:
-            return self.meaning[v][0] == "exp"
-        if isinstance(v, (se.Add, se.Mul)):
-            return all(self.positive(a) for a in v.args)
-        if isinstance(v, se.Pow):
-            return v.args[1].is_integer and self.positive(v.args[0])
-        return False
+    @property
+    def almost_everywhere(self) -> bool:
+        return self.zero and bool(self.kinks)
 
 
 # -------------------------------------------------------------- exact rationals
@@ -206,8 +120,9 @@ def _mul(a, b):
     return _reduce(n1 * n2, d1 * d2)
 
 
-def _multilinear(num, ctx, indicator_positions: list[int]):
-    """Clip the exponent of each indicator generator to 1 (a² = a)."""
+def _multilinear(num, ctx, indicator_positions: list[int], exclusive: list[tuple[int, int]]):
+    """Clip the exponent of each indicator generator to 1 (a² = a) and drop
+    every monomial holding both P_w and N_w (never both 1)."""
     if not indicator_positions:
         return num
     terms = {}
@@ -216,18 +131,64 @@ def _multilinear(num, ctx, indicator_positions: list[int]):
         for i in indicator_positions:
             if exps[i] > 1:
                 exps[i] = 1
+        if any(exps[i] and exps[j] for i, j in exclusive):
+            continue
         key = tuple(exps)
         terms[key] = terms.get(key, 0) + coeff
     return ctx.from_dict({k: v for k, v in terms.items() if v != 0})
 
 
-def is_zero(expr, atomizer: Atomizer, substitutions: dict | None = None) -> bool:
-    """True iff the (un-atomized) expression is identically zero, treating
-    atoms as independent and indicators as {0, 1}-valued."""
-    e = atomizer(expr)
-    if substitutions:
-        e = e.subs(substitutions)
-    if _cleared_is_zero(e, atomizer.indicators()):
+def zero_test(expr, atomizer: Atomizer, leaf_subs: dict | None = None, facts: dict | None = None,
+              almost: bool = True) -> Zero:
+    """Is `expr` (un-atomized, over the network's leaves) identically zero?
+    `leaf_subs` replace leaves first (a premise solved for a variable, a side
+    condition); `facts` fix indicator atoms (premises).  Exact first; then,
+    if `almost`, almost everywhere (see the module docstring)."""
+    e = expr.subs(leaf_subs) if leaf_subs else expr
+    a = atomizer(e)
+    facts = facts or {}
+    if _exact_zero(a.subs(facts) if facts else a, atomizer):
+        return Zero(True)
+    if not almost:
+        return Zero(False)
+    rewrite, kinks = _almost_everywhere_rewrite(a, atomizer, facts)
+    if not rewrite:
+        return Zero(False)
+    b = a.subs(rewrite)
+    if facts:
+        b = b.subs(facts)
+    if _exact_zero(b, atomizer):
+        return Zero(True, tuple(kinks))
+    return Zero(False)
+
+
+def _almost_everywhere_rewrite(a, atomizer: Atomizer, facts: dict):
+    """N_w = 1 - P_w (or P_w from a fixed N_w) for every step argument w in
+    `a` or the facts that is nonzero almost everywhere and not forced to 0."""
+    keys = {}
+    for sym in (a.free_symbols | set(facts)) & atomizer.indicators():
+        _, sign, key = atomizer.meaning[sym]
+        keys.setdefault(key, set()).add(sign)
+    rewrite, kinks = {}, []
+    for key in sorted(keys, key=str):
+        pos, neg = atomizer.indicator("+", key), atomizer.indicator("-", key)
+        if facts.get(pos) == 0 and facts.get(neg) == 0:
+            continue  # a premise puts us on w = 0
+        if not atomizer.nonzero_almost_everywhere(key):
+            continue
+        if pos in facts:
+            rewrite[neg] = 1 - facts[pos]
+        elif neg in facts:
+            rewrite[pos] = 1 - facts[neg]
+        else:
+            rewrite[neg] = 1 - pos
+        kinks.append(atomizer.restore(key))
+    return rewrite, kinks
+
+
+def _exact_zero(e, atomizer: Atomizer) -> bool:
+    indicators = atomizer.indicators()
+    if _cleared_is_zero(e, indicators):
         return True
     e = se.expand(e) if not _has_pow_neg(e) else e
     if e == 0:
@@ -238,9 +199,21 @@ def is_zero(expr, atomizer: Atomizer, substitutions: dict | None = None) -> bool
     ctx = flint.fmpq_mpoly_ctx.get(tuple(str(s) for s in symbols), "lex")
     gens = dict(zip(symbols, ctx.gens()))
     num, _ = to_fraction(e, ctx, gens)
-    indicators = atomizer.indicators()
-    positions = [i for i, s in enumerate(symbols) if s in indicators]
-    return _multilinear(num, ctx, positions).is_zero()
+    position = {s: i for i, s in enumerate(symbols)}
+    positions = [position[s] for s in symbols if s in indicators]
+    exclusive = []
+    for s in symbols:
+        if s in indicators and atomizer.meaning[s][1] == "+":
+            other = atomizer._table.get(("ind", "-", atomizer.meaning[s][2]))
+            if other in position:
+                exclusive.append((position[s], position[other]))
+    return _multilinear(num, ctx, positions, exclusive).is_zero()
+
+
+def is_zero(expr, atomizer: Atomizer, substitutions: dict | None = None) -> bool:
+    """True iff `expr` is identically zero *everywhere* (no almost-everywhere
+    rewrite); `substitutions` replace leaves first."""
+    return zero_test(expr, atomizer, substitutions, almost=False).zero
 
 
 def _cleared_is_zero(e, indicators: set) -> bool:

@@ -15,7 +15,7 @@ from typing import Optional
 
 __all__ = [
     "Lin", "Idx", "Sem", "Quantity", "DefRef", "Entry", "Transpose", "Power", "Neg", "Add",
-    "Mul", "Hadamard", "Div", "Deriv", "SumOver", "Kron", "Cond", "Ones", "Apply", "Number",
+    "Mul", "Hadamard", "Div", "Deriv", "SumOver", "Kron", "IndexValue", "Cond", "Ones", "Apply", "Number",
     "Literal", "Size", "Norm", "Inner", "Piecewise", "Trace", "free_indices", "layer_vars",
     "walk",
 ]
@@ -155,6 +155,12 @@ class Kron(Sem):
 
 
 @dataclass(frozen=True)
+class IndexValue(Sem):
+    """An index used as a number, in a condition: the j of `j \\neq y_i`."""
+    idx: Idx
+
+
+@dataclass(frozen=True)
 class Cond(Sem):
     """1{left rel right} for a numeric comparison."""
     left: Sem
@@ -241,6 +247,8 @@ def _idx_vars(node) -> list[Idx]:
         return list(node.indices)
     if isinstance(node, Kron):
         return [node.a, node.b]
+    if isinstance(node, IndexValue):
+        return [node.idx]
     if isinstance(node, SumOver) and node.exclude is not None:
         return [node.exclude]
     return []

@@ -1,0 +1,279 @@
+"""Atoms: what the zero test treats as independent variables.
+
+Every transcendental or piecewise piece of a network expression becomes a
+plain symbol standing for it (see `zerotest` for how they are used): the
+exponential split over the terms of its argument, logs split over products
+of positives, generic activations opaque, and each step argument w a pair of
+exact indicators P_w = 1{w > 0}, N_w = 1{w < 0}.  This module also decides
+when an argument is nonzero almost everywhere, the one licence for treating
+N_w as 1 - P_w.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import symengine as se
+
+from . import activations as act
+from .pointeval import certainly_nonzero_somewhere
+
+__all__ = ["Atomizer", "inside_functions", "nonzero_almost_everywhere"]
+
+_MAX_AE_DEPTH = 4
+
+
+@dataclass
+class Atomizer:
+    """Maps transcendental pieces to atoms; shared by both sides of a claim
+    so that the same φ(u) on each side is the same atom.  `positive` are leaf
+    symbols known to be > 0 (a side condition such as margin > 0); `fixed`
+    leaf symbols that are not free variables (targets under a side
+    condition), so never used to argue that something is nonzero a.e."""
+    positive_symbols: frozenset = frozenset()
+    fixed: frozenset = frozenset()
+    split_exp: bool = False  # e^{a+b} = e^a e^b: complete for exponents written apart, but bigger
+    meaning: dict = field(default_factory=dict)  # Symbol -> (kind, fname, key)
+    back: dict = field(default_factory=dict)     # atom Symbol -> the original expression it stands for
+    _table: dict = field(default_factory=dict)   # (kind, fname, key) -> Symbol
+    _memo: dict = field(default_factory=dict)
+    _nonzero: dict = field(default_factory=dict)
+
+    def atom(self, kind: str, fname: str, key, original) -> se.Symbol:
+        k = (kind, fname, key)
+        if k not in self._table:
+            sym = se.Symbol(f"_{kind}{len(self._table)}")
+            self._table[k] = sym
+            self.meaning[sym] = k
+            self.back[sym] = original
+        return self._table[k]
+
+    def restore(self, e):
+        """An atomized expression back in the original leaves."""
+        present = {s: self.back[s] for s in e.free_symbols if s in self.back}
+        return e.subs(present) if present else e
+
+    def indicators(self) -> set:
+        return {s for s, (kind, _, _) in self.meaning.items() if kind == "ind"}
+
+    def indicator(self, sign: str, key):
+        """P_key (sign "+") or N_key (sign "-"), created if needed."""
+        found = self._table.get(("ind", sign, key))
+        if found is not None:
+            return found
+        original = self.restore(key)
+        return self.atom("ind", sign, key, act.H(original if sign == "+" else se.expand(-original)))
+
+    def partner(self, sym):
+        """N_w for P_w and P_w for N_w."""
+        _, sign, key = self.meaning[sym]
+        return self.indicator("-" if sign == "+" else "+", key)
+
+    def __call__(self, e):
+        if e in self._memo:
+            return self._memo[e]
+        out = self._atomize(e)
+        self._memo[e] = out
+        return out
+
+    def _atomize(self, e):
+        if not e.args:
+            return e
+        if isinstance(e, se.FunctionSymbol):
+            name = e.get_name()
+            arg = self(e.args[0])
+            if name == "Exp":
+                return self.exp(arg)
+            if name == "H":
+                return self.step(arg)
+            key = se.expand(arg)
+            return self.atom("fn", name, key, act.generic(name)(self.restore(key)))
+        if isinstance(e, se.log):
+            return self.log(self(e.args[0]))
+        if isinstance(e, se.Pow):
+            base, exp = e.args
+            if exp.is_integer:
+                return self(base) ** exp
+            key = se.expand(self(base) ** self(exp))
+            return self.atom("pow", "", key, self.restore(key))
+        if isinstance(e, (se.Add, se.Mul)):
+            return e.func(*[self(a) for a in e.args])
+        if e.is_Number:
+            return e
+        raise ValueError(f"cannot atomize {type(e).__name__}: {e}")
+
+    # ---------------------------------------------------------- exponentials
+    def exp(self, arg):
+        """e^arg as one atom; with `split_exp` a product of atoms, one per
+        term of arg with its integer coefficient as a power:
+        e^{o_l - o_y} = E_{o_l} · E_{o_y}^{-1}."""
+        key = se.expand(arg)
+        if not self.split_exp:
+            return se.Integer(1) if key == 0 else self._exp_atom(key)
+        terms = key.args if isinstance(key, se.Add) else (key,)
+        out = se.Integer(1)
+        for t in terms:
+            if t == 0:
+                continue
+            coeff, rest = _split_coefficient(t)
+            if coeff.is_integer and rest != 1:
+                out *= self._exp_atom(rest) ** coeff
+            else:
+                out *= self._exp_atom(t)
+        return out
+
+    def _exp_atom(self, key):
+        return self.atom("exp", "", key, act.Exp(self.restore(key)))
+
+    # ---------------------------------------------------------- the step H
+    def step(self, v):
+        """1{v > 0} for an atomized v."""
+        if v.is_Number:
+            return se.Integer(1 if v > 0 else 0)
+        if isinstance(v, se.Mul):
+            factors, rest = [], []
+            for a in v.args:
+                if self._indicator_like(a):
+                    factors.append(a)  # H(a·w) = a·H(w) for a in {0, 1}
+                elif a.is_Number:
+                    if a < 0:
+                        rest.append(se.Integer(-1))
+                else:
+                    rest.append(a)
+            if factors or len(rest) != len(v.args):
+                inner = se.Mul(*rest) if rest else se.Integer(1)
+                return se.Mul(*factors) * self.step(inner)
+        key = se.expand(v)
+        if key.is_Number:
+            return self.step(key)
+        if self.positive(key):
+            return se.Integer(1)
+        neg = se.expand(-key)
+        if self.positive(neg):
+            return se.Integer(0)
+        if str(neg) < str(key):  # one pair of atoms per ± pair: 1{w > 0} = 1{-w < 0}
+            return self.indicator("-", neg)
+        return self.indicator("+", key)
+
+    def _indicator_like(self, a) -> bool:
+        """An indicator atom a, or its complement 1 - a."""
+        if a in self.meaning:
+            return self.meaning[a][0] == "ind"
+        if isinstance(a, se.Add) and len(a.args) == 2 and se.Integer(1) in a.args:
+            other = [x for x in a.args if x != 1][0]
+            return self._indicator_like(-other)
+        return False
+
+    # ---------------------------------------------------------- log
+    def log(self, v):
+        if v.is_Number:
+            if v == 1:
+                return se.Integer(0)
+            return self.atom("log", "", v, se.log(v))
+        if self.positive(v):
+            if isinstance(v, se.Mul):
+                return se.Add(*[self.log(a) for a in v.args])
+            if isinstance(v, se.Pow) and v.args[1].is_integer:
+                return v.args[1] * self.log(v.args[0])
+            if v in self.meaning and self.meaning[v][0] == "exp":
+                return self.meaning[v][2]  # log e^u = u
+        key = se.expand(v)
+        return self.atom("log", "", key, se.log(self.restore(key)))
+
+    def positive(self, v) -> bool:
+        if v.is_Number:
+            return v > 0
+        if v in self.meaning:
+            return self.meaning[v][0] == "exp"
+        if v in self.positive_symbols:
+            return True
+        if isinstance(v, (se.Add, se.Mul)):
+            return all(self.positive(a) for a in v.args)
+        if isinstance(v, se.Pow):
+            return v.args[1].is_integer and self.positive(v.args[0])
+        return False
+
+    # ---------------------------------------------------------- almost everywhere
+    def nonzero_almost_everywhere(self, key) -> bool:
+        """Is the step argument `key` (atomized) provably nonzero outside a
+        set of measure zero of the free inputs and parameters?"""
+        if key not in self._nonzero:
+            self._nonzero[key] = nonzero_almost_everywhere(self.restore(key), self.fixed)
+        return self._nonzero[key]
+
+
+_NONZERO_MEMO: dict = {}
+
+
+def nonzero_almost_everywhere(w, fixed: frozenset = frozenset()) -> bool:
+    """Is the original expression w nonzero outside a set of measure zero?"""
+    key = (w, fixed)
+    if key not in _NONZERO_MEMO:
+        if len(_NONZERO_MEMO) > 100_000:
+            _NONZERO_MEMO.clear()
+        _NONZERO_MEMO[key] = _nonzero_ae(w, fixed, 0)
+    return _NONZERO_MEMO[key]
+
+
+def _split_coefficient(t):
+    """t = c · rest with c the numeric coefficient."""
+    if t.is_Number:
+        return t, se.Integer(1)
+    if isinstance(t, se.Mul):
+        nums = [a for a in t.args if a.is_Number]
+        if nums:
+            c = se.Mul(*nums)
+            return c, se.Mul(*[a for a in t.args if not a.is_Number])
+    return se.Integer(1), t
+
+
+def inside_functions(e) -> set:
+    """Symbols that occur inside a function application, a log or a
+    non-integer power (where an expression is not polynomial in them)."""
+    out, stack = set(), [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (se.FunctionSymbol, se.log)) or (
+                isinstance(x, se.Pow) and not x.args[1].is_integer):
+            out |= x.free_symbols
+            continue
+        stack.extend(x.args)
+    return out
+
+
+def _is_exp_rational(e) -> bool:
+    """Built from symbols, numbers, + × integer powers and Exp only: real
+    analytic wherever the denominators are nonzero."""
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, se.FunctionSymbol):
+            if x.get_name() != "Exp":
+                return False
+        elif isinstance(x, se.Pow):
+            if not x.args[1].is_integer:
+                return False
+        elif not (isinstance(x, (se.Add, se.Mul, se.Symbol)) or x.is_Number):
+            return False
+        stack.extend(x.args)
+    return True
+
+
+def _nonzero_ae(w, fixed: frozenset, depth: int) -> bool:
+    """w = d·s + r with s a free variable, d and r free of s and d nonzero
+    a.e.: {w = 0} ⊂ {d = 0} ∪ (a graph over the other variables), measure 0.
+    Or w exponential-rational and certified nonzero at a point: its numerator
+    is a nonzero real-analytic function, whose zero set has measure 0."""
+    w = se.expand(w)
+    if w.is_Number:
+        return w != 0
+    if depth > _MAX_AE_DEPTH:
+        return False
+    candidates = sorted(w.free_symbols - inside_functions(w) - fixed, key=str)
+    for s in candidates:
+        d = se.expand(se.diff(w, s))
+        if d != 0 and s not in d.free_symbols and _nonzero_ae(d, fixed, depth + 1):
+            return True
+    if _is_exp_rational(w) and not (w.free_symbols & fixed):
+        return certainly_nonzero_somewhere(w)
+    return False

@@ -1,0 +1,183 @@
+"""Deciding one link `A = B` of a claim from the entries it compares.
+
+The ladder, for the entries (left, right, bindings, index, premises):
+1. a quick look: every entry at a couple of certified points — a difference
+   there is already a refutation (this is what makes wrong claims fast);
+2. the zero test on every entry, exactly, then almost everywhere; first with
+   no side condition, then with each of the problem's (Σ y = 1, one-hot,
+   margin > 0), under the premises (solved leaves and indicator facts);
+3. otherwise a longer search for a counterexample (away from kinks first,
+   then, as a last resort, at a kink under the declared convention) —
+   refuted with the witness; if none is found, undecided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import symengine as se
+
+from .atoms import Atomizer
+from .premises import facts_for, restrict
+from .search import QUICK_TRIES, search
+from .verdict import Result, Verdict
+from .zerotest import zero_test
+
+__all__ = ["decide", "Condition", "conditions_of", "name_kinks"]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A side condition: its label, the leaf substitutions it allows (all
+    must prove the identity: one per hot position for one-hot), and leaves
+    it makes positive."""
+    label: str
+    substitutions: tuple = ({},)
+    positive: frozenset = frozenset()
+
+
+_NONE = Condition("")
+
+
+def conditions_of(problem, net) -> list[Condition]:
+    out = []
+    targets = list(net.leaf_symbols(("target", None)).flat) if net.has(("target", None)) else []
+    for cond in problem.side_conditions:
+        if cond == "sum-to-one" and targets:
+            out.append(Condition("Σ y = 1", ({targets[-1]: 1 - se.Add(*targets[:-1])},)))
+        elif cond == "one-hot" and targets:
+            out.append(Condition("y one-hot", tuple({t: se.Integer(int(i == hot)) for i, t in enumerate(targets)}
+                                                    for hot in range(len(targets)))))
+        elif cond == "margin-positive" and net.has(("margin", None)):
+            out.append(Condition("margin > 0", positive=frozenset(net.leaf_symbols(("margin", None)).flat)))
+    return out
+
+
+@dataclass
+class _Outcome:
+    proved: bool = False
+    vacuous: bool = False
+    kinks: list = field(default_factory=list)
+
+
+def _prove_entry(a, b, prem, cond: Condition, atomizers: tuple) -> _Outcome:
+    """With the plain atoms, or else with exponentials split over sums."""
+    for atomizer in atomizers:
+        out = _prove_with(a, b, prem, cond, atomizer)
+        if out.proved:
+            return out
+    return out
+
+
+def _prove_with(a, b, prem, cond: Condition, atomizer: Atomizer) -> _Outcome:
+    """Every substitution of the condition must prove a = b under the premises."""
+    out = _Outcome(proved=True, vacuous=True)
+    for subs in cond.substitutions:
+        restriction = restrict(prem, subs)
+        if restriction.vacuous:
+            continue
+        facts = facts_for(restriction, atomizer)
+        if isinstance(facts, str):
+            continue
+        out.vacuous = False
+        z = zero_test(a - b, atomizer, restriction.leaf_subs, facts)
+        if not z:
+            return _Outcome()
+        out.kinks += list(z.kinks)
+    return out
+
+
+def decide(problem, net, entries, where: str = "") -> Result:
+    quick = search(problem, net, entries, tries=QUICK_TRIES, quick=True)
+    if quick is not None:
+        return _refuted(quick, where)
+    targets = frozenset(net.leaf_symbols(("target", None)).flat) if net.has(("target", None)) else frozenset()
+    conditions = [_NONE] + conditions_of(problem, net)
+    atomizers = {c.label: (Atomizer(positive_symbols=c.positive, fixed=targets),
+                           Atomizer(positive_symbols=c.positive, fixed=targets, split_exp=True))
+                 for c in conditions}
+    needed, kinks, failing, vacuous_all = set(), [], [], True
+    preferred = _NONE
+    for a, b, binds, idx, prem in entries:
+        order = [preferred] + [c for c in conditions if c is not preferred]
+        for cond in order:
+            outcome = _prove_entry(a, b, prem, cond, atomizers[cond.label])
+            if outcome.proved:
+                if cond.label:
+                    needed.add(cond.label)
+                preferred = cond
+                vacuous_all &= outcome.vacuous
+                kinks += outcome.kinks
+                break
+        else:
+            failing.append((a, b, binds, idx, prem))
+    if not failing:
+        return _proved(net, problem, needed, kinks, vacuous_all)
+    witness = search(problem, net, failing) or search(problem, net, failing, kinks=True)
+    if witness is not None:
+        return _refuted(witness, where)
+    return Result(Verdict.UNDECIDED, f"not an identity of the atoms, but no counterexample found{where}")
+
+
+def _refuted(witness, where: str) -> Result:
+    return Result(Verdict.REFUTED, f"the two sides differ{where}: left = {witness.lhs}, right = {witness.rhs}",
+                  witness=witness)
+
+
+def _proved(net, problem, needed: set, kinks: list, vacuous: bool) -> Result:
+    conditions = tuple(sorted(needed))
+    if vacuous:
+        return Result(Verdict.PROVED, "vacuously true: the premise never holds", conditions=conditions,
+                      method="the premise contradicts itself or the network", vacuous=True)
+    method = _method(net)
+    if kinks:
+        where = name_kinks(problem, net, kinks)
+        return Result(Verdict.PROVED, f"almost everywhere: an exact identity except where {where}",
+                      conditions=conditions, method=method, almost_everywhere=True, kinks=where)
+    return Result(Verdict.PROVED, "exact identity", conditions=conditions, method=method)
+
+
+def name_kinks(problem, net, kinks: list, limit: int = 4) -> str:
+    """`z~^(1)[2] = 0 or x[1] = 0`: the arguments in the problem's names."""
+    names = {}
+    for node in [("pre", k) for k in range(1, net.L + 1)] + [("logit", None)]:
+        if not net.has(node):
+            continue
+        values = net.value(node)
+        for idx, v in _flat(values):
+            e = se.expand(v)
+            label = problem.written_name(node[0], node[1], idx, net.L)
+            names.setdefault(e, label)
+            names.setdefault(se.expand(-e), label)
+    leaf_names = problem.leaf_names(net)
+    seen, out = set(), []
+    for w in kinks:
+        e = se.expand(w)
+        text = names.get(e) or leaf_names.get(e) or leaf_names.get(se.expand(-e)) or _short(w, leaf_names)
+        if text not in seen:
+            seen.add(text)
+            out.append(f"{text} = 0")
+    shown = out[:limit] + ([f"{len(out) - limit} more"] if len(out) > limit else [])
+    return " or ".join(shown) + " (a set of measure zero)"
+
+
+def _flat(values):
+    for idx in np.ndindex(*values.shape):
+        yield idx, values[idx]
+
+
+def _short(w, leaf_names: dict, limit: int = 80) -> str:
+    text = str(w.subs({s: se.Symbol(n) for s, n in leaf_names.items() if s in w.free_symbols}))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _method(net) -> str:
+    acts = set(net.spec.activations[:-1] if net.spec.kind == "mlp-softmax-ce" else net.spec.activations)
+    parts = ["difference cancels to 0 as a rational function of the exponentials exp(z_k)"
+             if net.spec.kind != "mlp-mse-batch" else "difference expands to 0 as a polynomial"]
+    if "relu" in acts or net.spec.kind == "softmax-hinge":
+        parts.append("every sign pattern at once via exact step indicators 1{u > 0}, 1{u < 0}")
+    if any(a.startswith("generic") for a in acts):
+        parts.append("φ(s), φ'(s) as opaque atoms, so it holds for every activation")
+    return "; ".join(parts)
