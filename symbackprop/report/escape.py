@@ -8,7 +8,7 @@ visible characters `\\input{/etc/passwd}`, never as a command.
 
 from __future__ import annotations
 
-__all__ = ["TeX", "MD", "tex_escape", "md_escape", "tex_value", "md_value"]
+__all__ = ["TeX", "MD", "tex_escape", "md_escape", "tex_value", "md_value", "md_math", "md_display"]
 
 
 class TeX(str):
@@ -87,3 +87,23 @@ def md_value(value) -> str:
     if value is None:
         return ""
     return value if isinstance(value, (MD, TeX)) else md_escape(str(value))
+
+
+# Math in Markdown: $`...`$ inline and ```math blocks, the syntax GitHub and GitLab
+# render as math.  Any other CommonMark renderer shows the LaTeX verbatim as code,
+# never mangled: `_` and `*` inside `$...$` would otherwise turn into emphasis.
+def md_math(tex: TeX) -> MD:
+    """Our own LaTeX as inline math ('|' as \\vert, so that it can't end a table cell);
+    any other text as a plain code span."""
+    if not isinstance(tex, TeX):
+        return MD("`" + " ".join(str(tex).replace("`", "'").replace("|", "/").split()) + "`")
+    body = " ".join(str(tex).replace("`", "'").replace("|", r"\vert ").split())
+    return MD("$`" + body + "`$")
+
+
+def md_display(tex: TeX) -> MD:
+    """Our own LaTeX as a display math block, on lines of its own."""
+    if not isinstance(tex, TeX):
+        return MD("`" + " ".join(str(tex).replace("`", "'").split()) + "`")
+    body = " ".join(str(tex).replace("`", "'").split())
+    return MD("```math\n" + body + "\n```")

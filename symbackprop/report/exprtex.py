@@ -20,12 +20,15 @@ _GREEK = {"phi": r"\varphi", "varphi": r"\varphi", "sigma": r"\sigma"}
 
 
 def name_tex(written: str) -> str:
-    """`W^(1)[1,3]` -> `W^{(1)}_{13}`; `Y_gt[2,3]` -> `Y_{gt,23}`; `o[2]` -> `o_{2}`."""
+    """`W^(1)[1,3]` -> `W^{(1)}_{13}`; `Y_gt[2,3]` -> `(Y_{gt})_{23}`; `o[2]` -> `o_{2}`;
+    `margin` -> `\\mathrm{margin}`."""
     m = re.fullmatch(r"([A-Za-z]+)(?:\^\((-?\d+)\)|_([A-Za-z0-9]+))?(?:\[([0-9,]+)\])?", written)
     if not m:
         return r"\mathrm{" + re.sub(r"[^A-Za-z0-9]", "", written) + "}"
     base, sup, sub, idx = m.groups()
     idx = (idx or "").replace(",", "")
+    if len(base) > 1:  # a word (margin) is upright, not a product of letters
+        base = r"\mathrm{" + base + "}"
     if sub and idx:  # (W_1)_{12}: the layer label and the entry apart
         return "(" + base + "_{" + sub + "})_{" + idx + "}"
     out = base + ("^{(" + sup + ")}" if sup is not None else "")

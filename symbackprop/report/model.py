@@ -54,6 +54,7 @@ class Outcome:
     lhs: str = ""
     rhs: str = ""
     numbers: tuple = ()     # worked examples: (side, entry, printed, status, exact)
+    qualifier: str = ""     # "almost everywhere": proved except on a set of measure zero the reason names
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ def _symbol(key: str, rule) -> TeX:
     if "_" in base:
         base, word = base.split("_", 1)
     body = "\\" + base if base in ("delta", "phi", "varphi", "sigma") else base
+    if len(body) > 1 and body.isalpha():  # a word (margin) is upright, not a product of letters
+        body = r"\mathrm{%s}" % body
     for p in reversed(parts[:-1]):
         body = {"tilde": r"\tilde{%s}", "hat": r"\hat{%s}", "cal": r"\mathcal{%s}", "bb": r"\mathbb{%s}",
                 "bar": r"\bar{%s}"}.get(p, "%s") % body
@@ -156,7 +159,9 @@ def _instance(problem: Problem) -> str:
     text = "sizes " + " - ".join(str(s) for s in net.spec.sizes)
     if net.spec.batch:
         text += f", batch N = {net.spec.batch}"
-    text += "; activations by layer: " + ", ".join(a.replace("generic:", "generic ") for a in net.spec.activations)
+    if net.spec.activations:
+        text += "; activations by layer: " + ", ".join(a.replace("generic:", "generic ")
+                                                        for a in net.spec.activations)
     if problem.also_check:
         text += "; also checked with " + ", ".join(problem.also_check)
     return text
@@ -165,9 +170,10 @@ def _instance(problem: Problem) -> str:
 def _outcome(problem: Problem, claim, activation: str) -> Outcome:
     r = check(problem, claim.latex, activation, None, 60.0)
     v = r.verdict.value
+    ae = bool(getattr(r, "almost_everywhere", False))
     out = dict(activation=activation, verdict=v, mark=MARKS[v], tex_mark=TeX(TEX_MARKS[v]),
-               expected=claim.expected(activation), reason=r.reason.splitlines()[0], method=r.method,
-               conditions=", ".join(r.conditions))
+               expected=claim.expected(activation), reason=_reason(r.reason, ae), method=r.method,
+               conditions=", ".join(r.conditions), qualifier=_QUALIFIER if ae else "")
     out["numbers"] = tuple((n.side, ", ".join(str(i + 1) for i in n.entry), n.printed, n.status, n.exact)
                            for n in r.numbers if n.status in ("exact", "rounded", "truncated", "wrong"))
     if r.witness:
@@ -176,6 +182,18 @@ def _outcome(problem: Problem, claim, activation: str) -> Outcome:
                    functions=tuple(w.functions.values()),
                    values=tuple((TeX(name_tex(k)), val) for k, val in w.values.items()), lhs=w.lhs, rhs=w.rhs)
     return Outcome(**out)
+
+
+_QUALIFIER = "almost everywhere"
+
+
+def _reason(reason: str, almost_everywhere: bool) -> str:
+    """The first line; all of it for an almost-everywhere proof, whose later
+    lines say where it fails."""
+    lines = [line.strip() for line in (reason or "").splitlines() if line.strip()]
+    if not lines:
+        return ""
+    return "; ".join(lines) if almost_everywhere else lines[0]
 
 
 def _small_instances(problem: Problem):
@@ -252,6 +270,7 @@ class AnswerRow:
     lhs: str = ""
     rhs: str = ""
     conditions: str = ""
+    qualifier: str = ""
 
 
 @dataclass(frozen=True)
@@ -273,15 +292,16 @@ def feedback_page(report: Report, title: str = "") -> FeedbackPage:
     rows = []
     for g in report.grades:
         w = g.witness
+        ae = bool(getattr(g, "almost_everywhere", False))
         rows.append(AnswerRow(
             g.label, g.verdict, MARKS[g.verdict], TeX(TEX_MARKS[g.verdict]), f"{_num(g.points)}/{_num(g.max_points)}",
-            statement_tex(g.equation), g.equation, g.reason.splitlines()[0] if g.reason else "",
+            statement_tex(g.equation), g.equation, _reason(g.reason, ae),
             g.mistake.name if g.mistake else "", g.mistake.proof if g.mistake else "",
             g.mistake.hint if g.mistake else _hint(g.verdict),
             ", ".join(f"{k} = {v}" for k, v in w.bindings.items()) if w else "",
             tuple(w.functions.values()) if w else (),
             tuple((TeX(name_tex(k)), v) for k, v in w.values.items()) if w else (),
-            w.lhs if w else "", w.rhs if w else "", ", ".join(g.conditions)))
+            w.lhs if w else "", w.rhs if w else "", ", ".join(g.conditions), _QUALIFIER if ae else ""))
     answered = {g.label for g in report.grades}
     return FeedbackPage(report.student, report.problem, title or report.problem,
                         f"{_num(report.score)} / {_num(report.max_score)}", report.error, tuple(rows),

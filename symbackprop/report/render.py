@@ -5,6 +5,11 @@ that LaTeX's own braces stay readable, and every printed value goes through
 `escape.tex_value`; Markdown templates use the usual delimiters and
 `escape.md_value`.  Only values we typeset ourselves (`TeX`, `MD`) pass
 unescaped.
+
+Filters, the same names in both: `value` (a witness value, binding or
+polynomial: math in LaTeX, Unicode text in Markdown), `prose` (one of our
+messages: formula fragments in math mode in LaTeX), `math` and `display`
+(our own LaTeX inline and as a display, in Markdown), `code`.
 """
 
 from __future__ import annotations
@@ -13,10 +18,15 @@ import functools
 
 import jinja2
 
-from .escape import MD, md_value, tex_value
+from .escape import MD, md_display, md_escape, md_math, md_value, tex_value
+from .mathtext import prose_tex, value_md, value_tex
 from .model import FeedbackPage, ProblemPage
 
 __all__ = ["render_problem", "render_feedback", "render_index"]
+
+
+def _md_prose(text) -> MD:
+    return MD(md_escape(text))
 
 
 def _code(text) -> MD:
@@ -34,9 +44,13 @@ def _env(kind: str) -> jinja2.Environment:
                                  comment_start_string="((=", comment_end_string="=))",
                                  finalize=tex_value, autoescape=False, undefined=jinja2.StrictUndefined,
                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        env.filters.update(value=value_tex, prose=prose_tex)
     else:
         env = jinja2.Environment(loader=loader, finalize=md_value, autoescape=False,
-                                 undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+                                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                 keep_trailing_newline=True)
+        # `ours`: the output of our own macros (already escaped piece by piece)
+        env.filters.update(value=value_md, prose=_md_prose, math=md_math, display=md_display, ours=MD)
     env.filters["code"] = _code
     return env
 

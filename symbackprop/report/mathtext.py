@@ -1,0 +1,231 @@
+"""Our own plain-text values and messages, typeset: math in LaTeX, Unicode in Markdown.
+
+Witness values (`-7/2`, `≈0.2528`), activation polynomials
+(`φ(t) = t + 1/2*t^2`), bindings (`j = 2, y_i = 1`) and messages with
+formula fragments (`exp(z_k)`, `b_l is a vector`, `W_{km}^{(L-1)}`) are
+typeset in math mode, so that a PDF shows real minus signs, sub- and
+superscripts instead of text-mode hyphens and carets.
+
+Safety: only a whitelist of tokens becomes math — digits, ASCII letters, a
+fixed set of operators and brackets, the Unicode symbols below — each mapped
+to a fixed LaTeX string, with balanced braces.  A fragment with anything else
+(a backslash, a dollar, a percent sign) is left to `tex_escape`, character
+by character, so a student's text can never become a command.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .escape import MD, TeX, md_escape, tex_escape
+
+__all__ = ["to_math", "value_tex", "prose_tex", "value_text", "value_md"]
+
+_SYMBOLS = {
+    "≈": r"\approx ", "≠": r"\neq ", "≤": r"\leq ", "≥": r"\geq ", "×": r"\times ", "·": r"\cdot ",
+    "∈": r"\in ", "±": r"\pm ", "…": r"\ldots ", "Σ": r"\sum ", "∂": r"\partial ", "∇": r"\nabla ",
+    "⊙": r"\odot ", "→": r"\to ", "⇒": r"\Rightarrow ", "⟨": r"\langle ", "⟩": r"\rangle ", "−": "-",
+    "²": "^{2}", "³": "^{3}", "ⁿ": "^{n}", "ŷ": r"\hat{y}", "∞": r"\infty ",
+    "φ": r"\varphi ", "δ": r"\delta ", "σ": r"\sigma ", "ε": r"\varepsilon ", "η": r"\eta ",
+    "α": r"\alpha ", "β": r"\beta ", "γ": r"\gamma ", "ζ": r"\zeta ", "θ": r"\theta ", "ι": r"\iota ",
+    "κ": r"\kappa ", "λ": r"\lambda ", "μ": r"\mu ", "ν": r"\nu ", "ξ": r"\xi ", "π": r"\pi ", "ρ": r"\rho ",
+    "τ": r"\tau ", "υ": r"\upsilon ", "χ": r"\chi ", "ψ": r"\psi ", "ω": r"\omega ", "Δ": r"\Delta ",
+    "Φ": r"\Phi ", "Ω": r"\Omega ",
+}
+_ASCII_OPS = {"+": "+", "-": "-", "=": "=", "<": "<", ">": ">", "/": "/", "(": "(", ")": ")", "[": "[",
+              "]": "]", ",": ",", ";": ";", "'": "'", "!": "!", "|": r"\vert "}
+_FUNCTIONS = {"exp": r"\exp", "log": r"\log", "ln": r"\ln", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh",
+              "max": r"\max", "min": r"\min"}
+_TOKEN = re.compile(r"\s+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z]+|.", re.S)
+
+
+def to_math(text: str, script: bool = False) -> str | None:
+    """LaTeX math (no delimiters) for `text`, or None if it holds anything
+    outside the whitelist or its brackets don't pair up.  Words are upright
+    (`\\mathrm{margin}`) except in a `script`, where letters are indices."""
+    tokens = _TOKEN.findall(text.strip())
+    if not tokens:
+        return None
+    out: list[str] = []
+    depth = 0
+    k = 0
+    while k < len(tokens):
+        tok = tokens[k]
+        prev = tokens[k - 1] if k else ""
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
+        if tok.isspace():
+            # a space next to an upright word or after a comma shows; elsewhere math spacing does
+            word_next = _is_word(nxt) and len(nxt) > 1 and nxt not in _FUNCTIONS and not script
+            shows = (out and out[-1].startswith(r"\mathrm")) or prev in (",", ";") or word_next
+            out.append(r"\ " if shows else " ")
+        elif tok[0] in "0123456789":
+            out.append(_number(tok))
+        elif _is_word(tok):
+            if tok in _FUNCTIONS:
+                out.append(_FUNCTIONS[tok] + " ")
+            else:
+                out.append(tok if len(tok) == 1 or script else r"\mathrm{" + tok + "}")
+        elif tok in ("_", "^"):
+            script = _script(tokens, k + 1)
+            if script is None:
+                return None
+            body, k = script
+            out.append(tok + "{" + body + "}")
+            continue
+        elif tok in ("{", "}"):
+            depth += 1 if tok == "{" else -1
+            if depth < 0:
+                return None
+            out.append(tok)
+        elif tok == "*":
+            out.append(r"\cdot " if nxt[:1].isdigit() else r"\, ")
+        elif tok in _ASCII_OPS:
+            out.append(_ASCII_OPS[tok])
+        elif tok in _SYMBOLS:
+            out.append(_SYMBOLS[tok])
+        else:
+            return None
+        k += 1
+    if depth or not _paired(tokens):
+        return None
+    return "".join(out).strip()
+
+
+def _is_word(tok: str) -> bool:
+    return tok.isascii() and tok.isalpha()
+
+
+def _number(tok: str) -> str:
+    m = re.fullmatch(r"([\d.]+)[eE]([-+]?)(\d+)", tok)
+    if m:
+        return m.group(1) + r"\cdot 10^{" + ("-" if m.group(2) == "-" else "") + m.group(3).lstrip("0") + "}"
+    return tok
+
+
+def _script(tokens: list[str], k: int):
+    """The sub- or superscript starting at token k: (LaTeX body, next index)."""
+    if k >= len(tokens):
+        return None
+    tok = tokens[k]
+    if _is_word(tok) or tok[0] in "0123456789":
+        return tok, k + 1  # indices: W_hm is W_{hm}, letters in italics
+    if tok in _SYMBOLS and tok not in ("²", "³", "ⁿ"):
+        return _SYMBOLS[tok].strip(), k + 1
+    close = {"{": "}", "(": ")"}.get(tok)
+    if close is None:
+        return None
+    depth, j = 0, k
+    while j < len(tokens):
+        depth += tokens[j] == tok
+        depth -= tokens[j] == close
+        if depth == 0:
+            inner = "".join(tokens[k + 1:j])
+            body = to_math(inner, script=True) if inner.strip() else ""
+            if body is None:
+                return None
+            return (body if tok == "{" else "(" + body + ")"), j + 1
+        j += 1
+    return None
+
+
+def _paired(tokens) -> bool:
+    stack = []
+    for t in tokens:
+        if t in "([":
+            stack.append(t)
+        elif t in ")]":
+            # half-open intervals [a, b) are fine; only a closer with nothing open is not
+            if not stack:
+                return False
+            stack.pop()
+    return not stack
+
+
+def value_tex(text) -> TeX:
+    """A value (number, interval, polynomial, binding) in math mode; what
+    can't be typeset is typeset piecewise by `prose_tex`."""
+    text = str(text)
+    math = to_math(text)
+    return TeX("$" + math + "$") if math is not None else prose_tex(text)
+
+
+# ------------------------------------------------------------ prose with formula fragments
+_GREEK_OR_MATH = "".join(k for k in _SYMBOLS if k not in "…−·")
+_SCRIPTED = re.compile(r"[A-Za-z0-9" + _GREEK_OR_MATH + r"'\)\}\]][_^][{(A-Za-z0-9]")
+_SIGNED = re.compile(r"^[≈(\[]*[-−]\d")
+_LETTER_SHIFT = re.compile(r"^\(?[A-Za-z][-+]\d+\)?$")
+_CALL = re.compile(r"^\(?(?:exp|log)\(")
+_PREFIX = ("Σ", "∂", "∇")
+_OPERATORS = {"=", "-", "−", "+", "≈", "×", "·", "≠", "≤", "≥", "<", ">", "/", "*", "∈", "⊙"}
+_TRAIL = ".,;:"
+
+
+def _mathy(word: str) -> bool:
+    core = word.rstrip(_TRAIL)
+    return bool(core) and bool(_SCRIPTED.search(core) or _SIGNED.match(core) or _LETTER_SHIFT.match(core)
+                               or _CALL.match(core) or any(ch in _GREEK_OR_MATH for ch in core))
+
+
+def _operand(word: str) -> bool:
+    core = word.rstrip(_TRAIL).strip("()")
+    return _mathy(word) or bool(re.fullmatch(r"[A-Za-z]|\d+(?:\.\d+)?(?:/\d+)?", core))
+
+
+def prose_tex(text) -> TeX:
+    """One of our messages as LaTeX: the prose escaped, each run of formula
+    words (scripted names, Greek letters, signed numbers, exp(...), joined by
+    operators) typeset in math mode."""
+    words = re.split(r"(\s+)", str(text).replace("\n", " "))
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        w = words[k]
+        if w.isspace() or not w or not _mathy(w):
+            out.append(tex_escape(w))
+            k += 1
+            continue
+        end = k  # the run is words[k..end], every other one a space
+        while not words[end].rstrip(")").endswith(tuple(_TRAIL)):
+            after = [words[j] for j in range(end + 2, min(end + 5, len(words)), 2)]
+            if after and _mathy(after[0]):
+                end += 2
+            elif after and words[end].rstrip(_TRAIL).endswith(_PREFIX) and _operand(after[0]):
+                end += 2
+            elif len(after) >= 2 and after[0] in _OPERATORS and _operand(after[1]):
+                end += 4
+            else:
+                break
+        out.append(_run_tex("".join(words[k:end + 1])))
+        k = end + 1
+    return TeX("".join(out))
+
+
+def _run_tex(run: str) -> str:
+    """A formula run as math, with trailing punctuation and unpaired outer
+    parentheses left in the text."""
+    core = run.rstrip(_TRAIL)
+    tail = run[len(core):]
+    head = ""
+    while core.startswith("(") and core.count("(") > core.count(")"):
+        head, core = head + "(", core[1:]
+    while core.endswith(")") and core.count(")") > core.count("("):
+        tail, core = ")" + tail, core[:-1]
+    math = to_math(core) if core else None
+    body = "$" + math + "$" if math is not None else tex_escape(core)
+    return tex_escape(head) + body + tex_escape(tail)
+
+
+# ------------------------------------------------------------ Markdown: plain Unicode text
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def value_text(text) -> str:
+    """A value as plain text that reads like print: −2 (a real minus), t², 1/2·t."""
+    s = str(text)
+    s = re.sub(r"(?<![\w)\]])-(?=[\d.(])", "−", s)
+    s = re.sub(r"\^(-?\d+)\b", lambda m: m.group(1).translate(_SUPERSCRIPT), s)
+    return s.replace("*", "·")
+
+
+def value_md(text) -> MD:
+    return MD(md_escape(value_text(text)))
