@@ -101,6 +101,8 @@ class Calls:
         that names something else.  A single bracketed value that is not an
         input is an ordinary factor (False)."""
         values = [self.expr(x) for x in group.items]
+        if len(values) > 1 and dotted:
+            raise self.fail("\\cdot between a loss and its arguments", group)
         if all(_names_input(v) for v in values) and not dotted:
             return True
         if len(values) > 1:
@@ -115,7 +117,8 @@ class Calls:
         if i + 1 >= len(resolved):
             raise self.fail(f"{fn.fn} needs an argument", items[i])
         if dots[i + 1]:
-            raise self.fail(f"\\cdot between the function {fn.fn} and its argument", items[i + 1])
+            raise self.fail(f"\\cdot between the function {self.text(items[i]) or fn.fn} and its argument",
+                            items[i + 1])
         nxt = resolved[i + 1]
         if isinstance(nxt, Fn):  # D φ (x) is φ'(x); \ln \exp x composes
             if fn.fn == "D":
@@ -139,7 +142,8 @@ class Calls:
         if i + 1 >= len(resolved):
             raise self.fail(f"{fn.fn} needs an argument", items[i])
         if dots[i + 1]:
-            raise self.fail(f"\\cdot between the function {fn.fn} and its argument", items[i + 1])
+            raise self.fail(f"\\cdot between the function {self.text(items[i]) or fn.fn} and its argument",
+                            items[i + 1])
         nxt, item = resolved[i + 1], items[i + 1]
         if _is_arg_list(nxt):
             return self.apply(fn, [self.expr(x) for x in nxt.items], items[i]), i + 2

@@ -235,7 +235,7 @@ class _ToSyntax(Transformer):
         return c[-1]
 
     def hadamard(self, meta, c):
-        return S.Hadamard(c[0], c[2], "oslash" in str(c[1]), **_span(meta))
+        return S.Hadamard(c[0], c[2], "oslash" in str(c[1]) or "⊘" in str(c[1]), **_span(meta))
 
     def product(self, meta, c):
         items = tuple(S.Token(x.type.lower(), str(x), **_tok(x)) if isinstance(x, LarkToken) else x

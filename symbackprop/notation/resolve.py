@@ -11,33 +11,26 @@ bounding a sum is a size while the `d` in `x_d` is an index.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 
+from ..errors import IllFormed
+from . import functions as F
 from . import meaning as M
 from . import syntax as S
+from .calls import Calls, Fn
 from .scripts import ScriptReader
-from .tables import NameRule, Notation, _is_letter, _is_prime, _is_transpose, _word
+from .tables import NameRule, Notation, _is_letter, _is_transpose, _word, read_layer
 
 __all__ = ["NameRule", "Notation", "resolve"]
 
 
-@dataclass(frozen=True)
-class _Fn:
-    """A function waiting for its argument inside a product."""
-    fn: str
-    layer: M.Lin | None = None
-    pos: int = 0
+# Words in a case's condition that only introduce it: `\text{if } x > 0`.
+_FILLER = {"if", "when", "for", "where", "whenever", "wenn", "falls", "for all"}
+_OTHERWISE = {"else", "otherwise", "sonst", "if else"}
 
 
-_TEXT_FUNCTIONS = {"relu": "relu", "ReLU": "relu", "tr": "tr", "Tr": "tr", "trace": "tr",
-                   "softmax": "softmax", "exp": "exp", "log": "log", "ln": "log", "max": "max",
-                   "diag": "diag"}
-
-
-def _is_arg_list(item) -> bool:
-    """`(a, b)`: two or more values in brackets, only meaningful after a function."""
-    return isinstance(item, S.Group) and item.kind in ("paren", "bracket", "set") and len(item.items) > 1
+def _words(name) -> str:
+    return " ".join(name.base.replace(",", " ").split()).lower() if isinstance(name, S.Name) else ""
 
 
 def _after_d(node):
@@ -59,17 +52,13 @@ def _leibniz(node: S.Frac):
     return (num, wrt) if num is not None and wrt is not None else None
 
 
-def _is_loss(value) -> bool:
-    return isinstance(value, M.Quantity) and value.family == "loss"
-
-
-class _Resolver(ScriptReader):
+class _Resolver(ScriptReader, Calls):
     """Syntax -> meaning for one source text; scripts are read by `ScriptReader`."""
 
     # ------------------------------------------------------------ expressions
     def expr(self, node, bound: bool = False) -> M.Sem:
         out = self._expr(node, bound)
-        if isinstance(out, _Fn):
+        if isinstance(out, Fn):
             raise self.fail(f"function {out.fn} has no argument", node)
         return out
 
@@ -116,7 +105,8 @@ class _Resolver(ScriptReader):
             return self.scripted(node, bound)
         if isinstance(node, S.Segment):
             if len(node.exprs) == 2 and len(node.rels) == 1:
-                return M.Cond(self.expr(node.exprs[0]), node.rels[0], self.expr(node.exprs[1]), **kw)
+                left, right = self.comparison(node.exprs[0], node.exprs[1])
+                return M.Cond(left, node.rels[0], right, **kw)
             raise self.fail("a comparison can't be used as a value here", node)
         if isinstance(node, S.Token):
             raise self.fail(f"misplaced {node.text or node.kind}", node)
@@ -125,105 +115,39 @@ class _Resolver(ScriptReader):
     def group(self, node: S.Group):
         if len(node.items) != 1:
             raise self.fail("a list of values in brackets can't be used here", node)
+        if node.kind == "brace" and isinstance(node.items[0], (S.Add, S.Sub, S.Neg, S.Hadamard)):
+            # TeX prints {a - b} c as a - b c: braces don't group what the reader sees
+            raise self.fail("braces don't group in print: write (...) around a sum", node)
+        if node.kind == "set" and not isinstance(node.items[0], S.Segment):
+            raise self.fail("\\{...\\} is a set, not a value: group with ( ) instead", node)
         return self._expr(node.items[0])
 
     def condition(self, seg):
-        """A `cases` condition: strip `\\text{When}`-style words; `else` -> None."""
+        """A `cases` condition: a leading `\\text{if}`/`\\text{When}` is dropped
+        (it only introduces the comparison); `\\text{else}` -> None.  Other
+        words are not understood, so they are refused rather than skipped."""
         if not isinstance(seg, S.Segment):
-            if isinstance(seg, S.Name) and seg.kind == "text":
+            if isinstance(seg, S.Name) and seg.kind == "text" and _words(seg) in _OTHERWISE:
                 return None
-            raise self.fail("a case condition must compare two values", seg)
+            raise self.fail("a case condition must compare two values (or say \\text{otherwise})", seg)
         left = seg.exprs[0]
         if isinstance(left, S.Product) and isinstance(left.items[0], S.Name) and left.items[0].kind == "text":
+            if _words(left.items[0]) not in _FILLER:
+                raise self.fail(f"can't read the words {self.text(left.items[0])!r} in a condition", left.items[0])
             rest = left.items[1:]
             left = rest[0] if len(rest) == 1 else S.Product(rest, pos=rest[0].pos, end=left.end)
-        return M.Cond(self.expr(left), seg.rels[0], self.expr(seg.exprs[1]), pos=seg.pos)
+        if len(seg.rels) != 1:
+            raise self.fail("a case condition must be one comparison", seg)
+        left, right = self.comparison(left, seg.exprs[1])
+        return M.Cond(left, seg.rels[0], right, pos=seg.pos)
 
-    # ------------------------------------------------------------ products
-    def product(self, items: list, node) -> M.Sem:
-        """Juxtaposition: a function applies to the item after it; \\cdot is
-        kept as a flag; everything else multiplies left to right."""
-        written, resolved, dots = [], [], []  # aligned lists, \cdot tokens removed
-        pending_dot = False
-        for item in items:
-            if isinstance(item, S.Token) and item.kind == "cdot":
-                pending_dot = True
-                continue
-            after = resolved[-1] if resolved else None
-            if _is_arg_list(item) and (isinstance(after, _Fn) or _is_loss(after)):
-                resolved.append(item)  # \max(0, x), Err(y, z): an argument list, read below
-            else:
-                resolved.append(self._expr(item))
-            written.append(item)
-            dots.append(pending_dot)
-            pending_dot = False
-        if pending_dot:
-            raise self.fail("\\cdot needs something on its right", node)
-        values: list = []
-        flags: list = []
-        i = 0
-        while i < len(resolved):
-            r = resolved[i]
-            if _is_loss(r) and i + 1 < len(resolved) and _is_arg_list(resolved[i + 1]):
-                values.append(r)  # Err(y, z), L(y^, y): the arguments only name the inputs
-                flags.append(dots[i])
-                i += 2
-                continue
-            if isinstance(r, _Fn):
-                value, j = self._call(resolved, written, i)
-                values.append(value)
-                flags.append(dots[i])
-                i = j
-                continue
-            values.append(r)
-            flags.append(dots[i])
-            i += 1
-        out = values[0]
-        for v, dot in zip(values[1:], flags[1:]):
-            out = M.Mul(out, v, dot, pos=node.pos, text=self.text(node))
-        return out
-
-    def _call(self, resolved, items, i):
-        """Apply the function at position i to what follows: (value, next position)."""
-        fn = resolved[i]
-        if i + 1 >= len(resolved):
-            raise self.fail(f"{fn.fn} needs an argument", items[i])
-        nxt = resolved[i + 1]
-        if isinstance(nxt, _Fn):  # D φ (x) is φ'(x); \ln \exp x composes
-            if fn.fn == "D":
-                return self._call_with(_Fn(nxt.fn + "'", nxt.layer, nxt.pos), resolved, items, i + 1)
-            inner, j = self._call(resolved, items, i + 1)
-            return self.apply(fn, [inner], items[i]), j
-        if fn.fn == "D":
-            raise self.fail("\\mathbf{D} must be followed by a function", items[i])
-        return self._call_with(fn, resolved, items, i)
-
-    def _call_with(self, fn: _Fn, resolved, items, i):
-        """`fn` applied to the item at i + 1."""
-        nxt, item = resolved[i + 1], items[i + 1]
-        if _is_arg_list(nxt):
-            return self.apply(fn, [self.expr(x) for x in nxt.items], items[i]), i + 2
-        if isinstance(item, S.Scripted) and isinstance(item.base, S.Group) and item.base.kind in ("paren", "bracket") \
-                and len(item.base.items) == 1 and all(k == "sub" for k, _ in item.posts):
-            # f(x)_k is (f(x))_k: the same for an elementwise f, and right for softmax
-            value = self.apply(fn, [self.expr(item.base.items[0])], items[i])
-            return self.postfix(value, list(item.posts), item), i + 2
-        return self.apply(fn, [nxt], items[i]), i + 2
-
-    def apply(self, fn: _Fn, args: list, node) -> M.Sem:
-        kw = {"pos": fn.pos, "text": self.text(node)}
-        name = fn.fn
-        if name == "max":
-            if len(args) != 2:
-                raise self.fail("\\max needs two arguments here, as in \\max(0, x)", node)
-            return M.Apply("max", tuple(args), **kw)
-        if len(args) != 1:
-            raise self.fail(f"{name} takes one argument, not {len(args)}", node)
-        if name in ("exp", "log", "relu", "softmax", "step", "act", "act'", "tr", "diag"):
-            if name == "tr":
-                return M.Trace(args[0], **kw)
-            return M.Apply(name, tuple(args), fn.layer, **kw)
-        raise self.fail(f"unknown function {name}", node)
+    def comparison(self, left, right) -> tuple:
+        """Both sides of a condition, where an index may stand for its value."""
+        self.in_condition = getattr(self, "in_condition", 0) + 1
+        try:
+            return self.expr(left), self.expr(right)
+        finally:
+            self.in_condition -= 1
 
     # ------------------------------------------------------------ names
     def scripted(self, node: S.Scripted, bound=False):
@@ -259,27 +183,43 @@ class _Resolver(ScriptReader):
             if word and f"{key}_{word}" in self.n.names:
                 key, posts = f"{key}_{word}", posts[:i] + posts[i + 1:]
                 break
-        primes = sum(1 for k, s in posts if k == "prime" or (k == "sup" and _is_prime(s)))
-        posts = [(k, s) for k, s in posts if not (k == "prime" or (k == "sup" and _is_prime(s)))]
+        primes, posts, late = self.primes(posts)
+        if name.kind == "text" and name.base.endswith("'"):  # \operatorname{ReLU'}
+            primes += len(name.base) - len(name.base.rstrip("'"))
         rule = self.n.names.get(key)
         if rule is not None and rule.example == "sup":
             posts = [(k, s) for k, s in posts if not (k == "sup" and self._example_label(s))]
-        if name.kind == "func":
-            if rule is None:
-                fn = {"ln": "log", "log": "log", "exp": "exp", "max": "max", "tr": "tr",
-                      "softmax": "softmax"}.get(name.base)
-                if fn is None:
-                    raise self.fail(f"unknown function \\{name.base}", node)
-                return _Fn(fn, None, node.pos)
+        fn = F.builtin(name) if rule is None else None
+        if fn is not None:  # \exp, \tanh', \text{ReLU}', \operatorname{softmax}_k
+            return self.function_name(name, fn, primes, posts, node, late)
+        if rule is None and name.kind == "func":
+            raise self.fail(f"unknown function \\{name.base}", node)
         if name.kind in ("one", "one_bb"):
+            if primes or name.accents or not set(name.styles) <= F.COSMETIC_STYLES | {"bb"}:
+                raise self.fail("a prime, accent or font on an indicator is not understood", node)
+            if not posts:  # \mathbb{1}\{x > 0\}, \mathbb{1}[x > 0]
+                return Fn("indicator", None, node.pos)
             return self.indicator(name, posts, node)
         if rule is None and key == "e" and posts and posts[0][0] == "sup" and len(posts) == 1:
+            if primes or name.styles:
+                raise self.fail("a prime or font on e^{...} is not understood", node)
             return M.Apply("exp", (self.expr(posts[0][1]),), **kw)
-        if rule is None and name.kind == "text" and name.base in _TEXT_FUNCTIONS:
-            return _Fn(_TEXT_FUNCTIONS[name.base], None, node.pos)  # \text{relu}, \text{tr}
+        kron = self.kronecker(name, rule, posts, node)
+        if kron is not None:
+            if primes:
+                raise self.fail("a prime on Kronecker's delta is not understood", node)
+            return kron
+        if getattr(self, "in_condition", 0) and not primes:
+            # j = y_i, j \neq k: in a condition, an index stands for its value
+            if rule is None and not posts and name.kind == "letter" and not name.accents:
+                return M.IndexValue(M.Idx(var=name.base), **kw)
+            if rule is not None and rule.kind == "label":
+                return M.IndexValue(M.Idx(var=rule.family), **kw)
         if rule is None:
             raise self.fail(f"{self.text(node) or key} is not defined in this problem", node)
         layer, posts = self.layer_label(rule, posts, node)
+        if rule.kind not in ("activation", "derivative-op", "function") and primes:
+            raise self.fail(f"a prime on {key}, which is not a function", node)
         if rule.kind == "kron-or-definition":
             if layer is None:
                 idx = self.indices(posts[0][1]) if posts and posts[0][0] == "sub" else []
@@ -287,17 +227,17 @@ class _Resolver(ScriptReader):
                     raise self.fail(f"Kronecker {key}_{{ij}} needs exactly two indices", node)
                 return M.Kron(idx[0], idx[1], **kw)
             return self.postfix(M.DefRef(rule.family, layer, self.text(node), **kw), posts, node)
-        if rule.kind == "function":
-            return _Fn(rule.family, None, node.pos)
+        if rule.kind == "function":  # the notation's name for a built-in: σ = softmax
+            return self.function_name(S.Name(rule.family), rule.family, primes, posts, node, late)
         if rule.kind in ("activation", "derivative-op"):
-            fn = "D" if rule.kind == "derivative-op" else ("act'" if primes else "act")
-            if primes > 1:
-                raise self.fail("only first derivatives of the activation are supported", node)
+            if rule.kind == "derivative-op" and primes:
+                raise self.fail(f"a prime on the derivative operator {key} is not understood", node)
+            problem = F.derivative_problem("act", primes)
+            if problem:
+                raise self.fail(problem, node)
             if posts:
                 raise self.fail(f"unexpected script on function {key}", node)
-            return _Fn(fn, layer, node.pos)
-        if primes:
-            raise self.fail(f"a prime on {key}, which is not a function", node)
+            return Fn("D" if rule.kind == "derivative-op" else "act" + "'" * primes, layer, node.pos)
         if rule.kind == "quantity":
             base = M.Quantity(rule.family, layer, self.text(node), **kw)
         elif rule.kind == "definition":
@@ -309,6 +249,27 @@ class _Resolver(ScriptReader):
         else:
             raise self.fail(f"{key} can't be used as a value", node)
         return self.postfix(base, posts, node)
+
+    def kronecker(self, name: S.Name, rule, posts, node):
+        """δ_{kj}: a δ with two indices and no layer label is Kronecker's in
+        every problem, whether or not the notation also uses δ for a layer's
+        error (written with a layer label).  None if that's not what's written."""
+        if not (name.kind == "greek" and name.base == "delta" and F.is_plain(name)):
+            return None
+        if rule is not None and not (rule.kind == "definition" and rule.layer in ("sub", "sup")):
+            return None  # kron-or-definition reads its own; a δ the notation gives another meaning
+        if len(posts) != 1 or posts[0][0] != "sub":
+            return None
+        script = posts[0][1]
+        if rule is not None and rule.layer == "sub" and read_layer(script, self.n) is not None:
+            return None  # δ_{l-1}: the layer's δ
+        try:
+            idx = self.indices(script)
+        except IllFormed:
+            return None
+        if len(idx) != 2:
+            return None
+        return M.Kron(idx[0], idx[1], pos=node.pos, text=self.text(node))
 
     def wrt(self, node) -> M.Sem:
         target = self.expr(node)
@@ -323,3 +284,9 @@ class _Resolver(ScriptReader):
 def resolve(node, notation: Notation, source: str = "") -> M.Sem:
     """Resolve one expression (a side of a claim)."""
     return _Resolver(notation, source).expr(node)
+
+
+def resolve_premise(left, right, notation: Notation, source: str = "") -> tuple[M.Sem, M.Sem]:
+    """Resolve both sides of a premise `left rel right`, where an index
+    (`j \\neq y_i`) may stand for its value."""
+    return _Resolver(notation, source).comparison(left, right)

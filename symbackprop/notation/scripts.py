@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..errors import IllFormed
 from . import meaning as M
 from . import syntax as S
+from .functions import is_plain
 from .tables import NameRule, Notation, _is_transpose, _shift, read_layer
 
 __all__ = ["ScriptReader"]
@@ -66,6 +67,9 @@ class ScriptReader:
     def sup_layer(self, script):
         """`^{(L-1)}`, `^{(L-1)\\top}`, `^{(L)T}` -> (Lin, transposed)."""
         items = list(script.items) if isinstance(script, S.Product) else [script]
+        if len(items) == 1 and isinstance(items[0], S.Scripted) and items[0].posts \
+                and all(k == "sup" and _is_transpose(s) for k, s in items[0].posts):
+            items = [items[0].base] + [s for _, s in items[0].posts]  # ^{(L-1)ᵀ}
         if not items or not (isinstance(items[0], S.Group) and items[0].kind == "paren"):
             return None, False
         rest = items[1:]
@@ -90,11 +94,14 @@ class ScriptReader:
             return [M.Idx(all=True)]
         if isinstance(script, S.Num) and script.text.isdigit():
             return [M.Idx(fixed=int(c)) for c in script.text]
-        if isinstance(script, S.Name) and script.kind in ("letter", "greek") and not script.accents:
+        if isinstance(script, S.Name) and script.kind in ("letter", "greek") and is_plain(script):
             return [M.Idx(var=script.base)]
         if isinstance(script, S.Scripted) and isinstance(script.base, S.Name):
             rule = self.n.names.get(script.base.key)
             if rule is not None and rule.kind == "label":
+                # y_i: the label of example i; y_j would be another example's
+                if self.text(script).replace(" ", "").replace("{", "").replace("}", "") != rule.family:
+                    raise self.fail(f"the class label is written {rule.family}", script)
                 return [M.Idx(var=rule.family)]
         if isinstance(script, (S.Add, S.Sub)) and isinstance(script.right, S.Num):
             (var,) = self.indices(script.left)
@@ -119,7 +126,8 @@ class ScriptReader:
         if isinstance(cond, S.Segment):
             if len(cond.rels) != 1 or transposed:
                 raise self.fail("an indicator condition must be one comparison", node)
-            return M.Cond(self.expr(cond.exprs[0]), cond.rels[0], self.expr(cond.exprs[1]), **kw)
+            left, right = self.comparison(cond.exprs[0], cond.exprs[1])
+            return M.Cond(left, cond.rels[0], right, **kw)
         if sups:
             a, b = self.indices(sub), self.indices(sups[0])
             if len(a) != 1 or len(b) != 1 or transposed:

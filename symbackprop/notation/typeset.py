@@ -38,7 +38,7 @@ def _name(n: S.Name) -> str:
     if n.kind == "greek":
         body = "\\" + n.base
     elif n.kind == "func":
-        body = "\\" + n.base if n.base in ("exp", "ln", "log", "max", "min", "tr") else "\\operatorname{%s}" % n.base
+        body = "\\" + n.base if n.base in ("exp", "ln", "log", "max", "min", "tr", "tanh") else "\\operatorname{%s}" % n.base
     elif n.kind == "text":
         body = "\\text{%s}" % "".join(ch for ch in n.base if ch in _SAFE_TEXT)
     elif n.kind in ("one", "one_bb"):
