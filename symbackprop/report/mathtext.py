@@ -73,10 +73,13 @@ def to_math(text: str, script: bool = False) -> str | None:
             out.append(tok + "{" + body + "}")
             continue
         elif tok in ("{", "}"):
+            # braces not taken by a script are a set's, shown: 1{u > 0} is an indicator
             depth += 1 if tok == "{" else -1
             if depth < 0:
                 return None
-            out.append(tok)
+            if tok == "{" and out and out[-1] == "1":
+                out[-1] = r"\mathbb{1}"
+            out.append("\\" + tok)
         elif tok == "*":
             out.append(r"\cdot " if nxt[:1].isdigit() else r"\, ")
         elif tok in _ASCII_OPS:
@@ -156,6 +159,8 @@ _SIGNED = re.compile(r"^[≈(\[]*[-−]\d")
 _LETTER_SHIFT = re.compile(r"^\(?[A-Za-z][-+]\d+\)?$")
 _CALL = re.compile(r"^\(?(?:exp|log)\(")
 _PREFIX = ("Σ", "∂", "∇")
+# words, with a brace group kept whole even where it holds spaces: 1{u > 0}
+_WORDS = re.compile(r"\s+|(?:\{[^{}]*\}|[^\s{])+|\{")
 _OPERATORS = {"=", "-", "−", "+", "≈", "×", "·", "≠", "≤", "≥", "<", ">", "/", "*", "∈", "⊙"}
 _TRAIL = ".,;:"
 
@@ -163,7 +168,7 @@ _TRAIL = ".,;:"
 def _mathy(word: str) -> bool:
     core = word.rstrip(_TRAIL)
     return bool(core) and bool(_SCRIPTED.search(core) or _SIGNED.match(core) or _LETTER_SHIFT.match(core)
-                               or _CALL.match(core) or any(ch in _GREEK_OR_MATH for ch in core))
+                               or _CALL.match(core) or any(ch in _GREEK_OR_MATH + "{" for ch in core))
 
 
 def _operand(word: str) -> bool:
@@ -175,7 +180,7 @@ def prose_tex(text) -> TeX:
     """One of our messages as LaTeX: the prose escaped, each run of formula
     words (scripted names, Greek letters, signed numbers, exp(...), joined by
     operators) typeset in math mode."""
-    words = re.split(r"(\s+)", str(text).replace("\n", " "))
+    words = _WORDS.findall(str(text).replace("\n", " "))
     out: list[str] = []
     k = 0
     while k < len(words):

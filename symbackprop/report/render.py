@@ -18,7 +18,7 @@ import functools
 
 import jinja2
 
-from .escape import MD, md_display, md_escape, md_math, md_value, tex_value
+from .escape import MD, TeX, md_display, md_escape, md_math, md_value, tex_value
 from .mathtext import prose_tex, value_md, value_tex
 from .model import FeedbackPage, ProblemPage
 
@@ -44,14 +44,13 @@ def _env(kind: str) -> jinja2.Environment:
                                  comment_start_string="((=", comment_end_string="=))",
                                  finalize=tex_value, autoescape=False, undefined=jinja2.StrictUndefined,
                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-        env.filters.update(value=value_tex, prose=prose_tex)
+        env.filters.update(value=value_tex, prose=prose_tex, ours=TeX)
     else:
         env = jinja2.Environment(loader=loader, finalize=md_value, autoescape=False,
                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                  keep_trailing_newline=True)
-        # `ours`: the output of our own macros (already escaped piece by piece)
         env.filters.update(value=value_md, prose=_md_prose, math=md_math, display=md_display, ours=MD)
-    env.filters["code"] = _code
+    env.filters["code"] = _code  # `ours` (above): the output of our own macros, escaped piece by piece
     return env
 
 
