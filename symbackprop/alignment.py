@@ -25,7 +25,7 @@ from .notation.rewrite import map_tree, rename_indices, substitute_layer
 from .verdict import Verdict
 from .verify import compare
 
-__all__ = ["Equation", "equations", "Alignment", "focus", "proved_equal"]
+__all__ = ["Equation", "equations", "Alignment", "focus", "proved_equal", "Budget"]
 
 _INEQ = ("<", "<=", ">", ">=")
 
@@ -102,7 +102,27 @@ class Alignment:
         return M.Entry(node, self.indices) if self.wrap == "reference" else node
 
 
-def proved_equal(problem, a, b, premises=()) -> bool:
+class Budget:
+    """How many comparisons (zero tests) naming a mistake may make.  Work,
+    not seconds: the same answer always gets the same name, however busy the
+    machine is.  `spent` is True once a comparison was refused."""
+
+    def __init__(self, comparisons: int | None = None):
+        self.left = comparisons
+        self.used = 0
+        self.spent = False
+
+    def take(self) -> bool:
+        if self.left is not None and self.used >= self.left:
+            self.spent = True
+            return False
+        self.used += 1
+        return True
+
+
+def proved_equal(problem, a, b, premises=(), budget: Budget | None = None) -> bool:
+    if budget is not None and not budget.take():
+        return False
     try:
         return compare(problem, a, b, premises).verdict is Verdict.PROVED
     except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError,
@@ -128,7 +148,7 @@ def _layer_choices(problem, answer_side, ref_side) -> list[dict]:
     return choices
 
 
-def align(problem, answer_side, ref_side) -> Alignment | None:
+def align(problem, answer_side, ref_side, budget: Budget | None = None) -> Alignment | None:
     """How `answer_side` is proved to name what `ref_side` names, or None."""
     s_idx, r_idx = entry_indices(answer_side), entry_indices(ref_side)
     for layers in _layer_choices(problem, answer_side, ref_side):
@@ -141,19 +161,22 @@ def align(problem, answer_side, ref_side) -> Alignment | None:
             al = Alignment(layers, {}, "answer", r_idx)
         else:
             return None
-        if proved_equal(problem, al.answer(answer_side), al.reference(ref_side)):
+        if proved_equal(problem, al.answer(answer_side), al.reference(ref_side), (), budget):
             return al
     return None
 
 
-def focus(problem, answer: Equation, ref: Equation):
+def focus(problem, answer: Equation, ref: Equation, budget: Budget | None = None):
     """(alignment, the answer's closed form) for the side of `answer` that
     names what the reference's left side names; None if no side does."""
     target = ref.sides[0]
     for k, side in enumerate(answer.sides):
-        if not _names_something(side):
+        if side == target:  # written exactly as the reference's (ln ŷ_i, a forward formula's left side)
+            al = Alignment()
+        elif not _names_something(side):
             continue
-        al = align(problem, side, target)
+        else:
+            al = align(problem, side, target, budget)
         if al is not None:
             closed = answer.sides[-1] if k != len(answer.sides) - 1 else answer.sides[0]
             return al, closed

@@ -16,13 +16,14 @@ import json
 import multiprocessing as mp
 import os
 import resource
+import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import wait
 from pathlib import Path
 
 from .errors import TimeLimit
-from .grading import Grade, grade_from_json, grade_answer
+from .grading import NAMING_SAFETY_SECONDS, Grade, grade_from_json, grade_answer
 
 __all__ = ["Job", "run_jobs", "GradeCache", "source_digest"]
 
@@ -47,8 +48,11 @@ def _undecided(job: Job, why: str, seconds: float) -> Grade:
 
 # ------------------------------------------------------------ the worker side
 def _worker(conn, memory_mb: int) -> None:
-    """Grade jobs sent over `conn` until it closes; reply with (index, Grade)."""
+    """Grade jobs sent over `conn` until it closes; reply with (index, Grade),
+    and ("naming", (index, the grade without a name)) when the verdict is in and a mistake is being named
+    (naming has its own allowance, so the parent moves its deadline)."""
     from .problems import load_problem
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         try:
@@ -69,7 +73,7 @@ def _worker(conn, memory_mb: int) -> None:
             if job.problem_ref not in problems:
                 problems[job.problem_ref] = load_problem(job.problem_ref)
             grade = grade_answer(problems[job.problem_ref], job.label, job.equation, job.reference or None,
-                                 job.points, job.timeout)
+                                 job.points, job.timeout, on_naming=lambda g: conn.send(("naming", (index, g))))
         except MemoryError:
             grade = _undecided(job, "undecided: memory limit reached", time.perf_counter() - start)
         except TimeLimit:
@@ -90,10 +94,12 @@ class _Slot:
         self.proc = ctx.Process(target=_worker, args=(child, memory_mb), daemon=True)
         self.proc.start()
         child.close()
-        self.job: tuple | None = None  # (index, job, started)
+        self.job: tuple | None = None  # (index, job, deadline)
+        self.partial: Grade | None = None
 
     def give(self, index: int, job: Job) -> None:
-        self.job = (index, job, time.monotonic())
+        self.job = (index, job, time.monotonic() + job.timeout + GRACE_SECONDS)  # (index, job, deadline)
+        self.partial: Grade | None = None  # the verdict, while the mistake is being named
         self.conn.send((index, job))
 
     def kill(self) -> None:
@@ -130,7 +136,8 @@ def run_jobs(jobs: list[Job], workers: int = 2, on_done=None) -> list[Grade]:
             for k, slot in enumerate(slots):
                 if slot.job is None:
                     continue
-                index, job, started = slot.job
+                index, job, deadline = slot.job
+                started = deadline - job.timeout - GRACE_SECONDS
                 if slot.conn in ready:
                     try:
                         got_index, grade = slot.conn.recv()
@@ -142,10 +149,17 @@ def run_jobs(jobs: list[Job], workers: int = 2, on_done=None) -> list[Grade]:
                         slot.kill()
                         slots[k] = slot = _Slot(ctx, memory)
                     else:
+                        if got_index == "naming":  # the verdict is in; naming has its own allowance
+                            slot.job = (index, job, now + NAMING_SAFETY_SECONDS + GRACE_SECONDS)
+                            slot.partial = grade[1]
+                            continue
                         finish(got_index, grade)
                         slot.job = None
-                elif now - started > job.timeout + GRACE_SECONDS:
-                    finish(index, _undecided(job, f"undecided: time limit ({job.timeout:g} s)", now - started))
+                elif now > deadline:
+                    if slot.partial is not None:  # the verdict stands; naming the mistake was cut short
+                        finish(index, replace(slot.partial, seconds=now - started))
+                    else:
+                        finish(index, _undecided(job, f"undecided: time limit ({job.timeout:g} s)", now - started))
                     slot.kill()
                     slots[k] = slot = _Slot(ctx, memory)
                 else:
@@ -204,7 +218,7 @@ class GradeCache:
         return grade_from_json(row) if row else None
 
     def put(self, key: str, grade: Grade) -> None:
-        if self.path is None or grade.verdict == "undecided":  # a cap may not fire next time
+        if self.path is None or grade.verdict == "undecided" or grade.cut_short:  # a cap may not fire next time
             return
         row = grade.as_json()
         self.entries[key] = row

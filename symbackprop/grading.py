@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .errors import InputError, TimeLimit
 from .limits import time_cap
-from .mistakes import MUTATIONS
-from .alignment import equations, focus, proved_equal
+from .mistakes import MUTATIONS, PREMISE_REVERSED
+from .alignment import Budget, Equation, equations, focus, proved_equal
 from .notation import meaning as M
 from .problems import Problem
 from .verdict import Verdict
@@ -53,6 +54,7 @@ class Grade:
     conditions: tuple[str, ...] = ()
     seconds: float = 0.0
     position: int | None = None
+    cut_short: bool = False           # a time cap stopped part of it: depends on load, never cached
 
     def as_json(self) -> dict:
         return {"label": self.label, "equation": self.equation, "verdict": self.verdict,
@@ -60,81 +62,195 @@ class Grade:
                 "mistake": self.mistake.name if self.mistake else None,
                 "mistake_detail": self.mistake.as_json() if self.mistake else None,
                 "conditions": list(self.conditions), "points": self.points, "max_points": self.max_points,
-                "seconds": round(self.seconds, 4), "position": self.position}
+                "seconds": round(self.seconds, 4), "position": self.position, "cut_short": self.cut_short}
 
 
 # ------------------------------------------------------------ grading
+NAMING_BUDGET = 600          # comparisons (zero tests) naming one mistake may make: work, not seconds
+NAMING_SAFETY_SECONDS = 60.0  # a last resort only; when it fires the grade is marked cut short
+
+
 def grade_answer(problem: Problem, label: str, equation: str, reference: str | None = None,
-                 points: float = 1.0, timeout: float = 10.0, activation: str | None = None) -> Grade:
-    """Grade one answer.  Never raises for bad input."""
+                 points: float = 1.0, timeout: float = 10.0, activation: str | None = None,
+                 naming_budget: int = NAMING_BUDGET, naming_seconds: float = NAMING_SAFETY_SECONDS,
+                 on_naming=None) -> Grade:
+    """Grade one answer.  Never raises for bad input.
+
+    `timeout` caps the verdict (the check, whether the answer is about what
+    the label asks, the activation it holds for); naming a mistake then has
+    `naming_budget` comparisons and, as a last resort, `naming_seconds`
+    (`on_naming(grade without the name)` is called when it starts, so a
+    supervisor can extend its own deadline and still has the verdict if it
+    has to stop the work).  A grade any cap cut short says so in `cut_short`."""
     start = time.perf_counter()
-    result = check(problem, equation, activation, None, timeout)
-    verdict = _FROM_CHECK[result.verdict]
-    reason = result.reason
-    conditions = list(result.conditions)
-    mistake = None
-    left = lambda: max(0.5, timeout - (time.perf_counter() - start))  # noqa: E731
+    result, verdict, reason, conditions, cut = None, "undecided", "", [], False
     try:
-        with time_cap(left()):
+        with time_cap(timeout):
+            result = check(problem, equation, activation, None, timeout)
+            verdict, reason, conditions = _FROM_CHECK[result.verdict], result.reason, list(result.conditions)
             if verdict == "correct" and reference:
-                off_topic = _off_topic(problem, equation, reference)
-                if off_topic:
-                    verdict, reason = "incorrect", off_topic
+                verdict, reason = _about_the_question(problem, equation, reference)
             if verdict == "correct" and activation is None:
-                conditions += _activation_conditions(problem, equation, left())
-            if verdict == "incorrect" and reference:
-                mistake = name_mistake(problem, equation, reference)
+                more, cut = _activation_conditions(problem, equation, timeout)
+                conditions += more
     except TimeLimit:
-        pass  # the verdict stands; only the mistake's name is missing
-    except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError,
-            RuntimeError):
-        pass  # only the mistake's name (or a condition) is missing; the verdict stands
+        cut = True
+        if result is not None and verdict == "correct":  # the answer is true; what it is about is not known
+            verdict, reason = "undecided", "undecided: the answer holds, but the time limit was reached " \
+                                           "before checking that it answers this question"
+        elif result is None:
+            verdict, reason = "undecided", "undecided: time limit reached"
+    mistake = None
+    if verdict == "incorrect" and reference:
+        if on_naming:  # the grade so far, should naming never finish
+            on_naming(Grade(label, equation, verdict, reason, 0.0, points, result.witness, None, tuple(conditions),
+                            time.perf_counter() - start, result.position, True))
+        try:
+            with time_cap(naming_seconds):
+                mistake = name_mistake(problem, equation, reference, Budget(naming_budget))
+        except TimeLimit:
+            cut = True  # the verdict stands; the name is missing and the grade is not cached
+        except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError,
+                RuntimeError, RecursionError):
+            pass  # no mistake is named; the verdict stands
     if verdict == "correct":
-        reason = "correct: " + result.reason + (" (for ReLU only)" if "ReLU" in conditions else "")
+        reason = "correct: " + reason + (" (for ReLU only)" if "ReLU" in conditions else "")
     return Grade(label, equation, verdict, reason, points if verdict == "correct" else 0.0, points,
-                 result.witness, mistake, tuple(conditions), time.perf_counter() - start, result.position)
+                 result.witness if result else None, mistake, tuple(conditions), time.perf_counter() - start,
+                 result.position if result else None, cut)
 
 
-def _off_topic(problem: Problem, equation: str, reference: str) -> str:
-    """Why a true answer doesn't answer the label's question, or ''."""
-    ref = equations(problem, reference)[0]
-    if any(focus(problem, eq, ref) is not None for eq in equations(problem, equation)):
-        return ""
-    return "a true statement, but not the one asked for: it is not about " + \
-           (ref.sides[0].text or "the reference's left side")
+def _about_the_question(problem: Problem, equation: str, reference: str) -> tuple[str, str]:
+    """(verdict, reason) for a true answer: still correct when it is about
+    what the reference's left side names; incorrect when it is proved to be
+    about something else; undecided when that could not be decided."""
+    try:
+        ref = equations(problem, reference)[0]
+        if any(focus(problem, eq, ref) is not None for eq in equations(problem, equation)):
+            return "correct", ""
+    except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError,
+            RuntimeError, RecursionError) as err:
+        return "undecided", f"undecided: the answer holds, but checking that it answers this question failed " \
+                            f"({type(err).__name__})"
+    return "incorrect", "a true statement, but not the one asked for: it is not about " + \
+        (ref.sides[0].text or "the reference's left side")
 
 
-def _activation_conditions(problem: Problem, equation: str, timeout: float) -> list[str]:
-    """'ReLU' when the answer is right for ReLU but not for a general φ."""
+def _activation_conditions(problem: Problem, equation: str, timeout: float) -> tuple[list[str], bool]:
+    """(['ReLU'] when the answer is right for ReLU but not for a general φ,
+    whether that check was cut short)."""
     if problem.activation != "relu" or "generic" not in problem.also_check:
-        return []
+        return [], False
     general = check(problem, equation, "generic", None, timeout)
-    return [] if general.verdict is Verdict.PROVED else ["ReLU"]
+    if general.verdict is Verdict.UNDECIDED:
+        return [], True
+    return ([] if general.verdict is Verdict.PROVED else ["ReLU"]), False
 
 
-def name_mistake(problem: Problem, equation: str, reference: str) -> Mistake | None:
-    """The first known mistake proved to turn the reference into the answer."""
-    ref = equations(problem, reference)[0]
-    for eq in equations(problem, equation):
-        found = focus(problem, eq, ref)
-        if found is None:
-            continue
-        al, closed = found
-        answer, target = al.answer(closed), al.reference(ref.sides[-1])
-        premises = tuple(ref.premises) or tuple(eq.premises)
-        free = frozenset(M.free_indices(target) | M.free_indices(answer))
-        for mutation in MUTATIONS:
-            for wrong in mutation.forward(target, free):
-                if proved_equal(problem, answer, wrong, premises):
-                    return Mistake(mutation.name, mutation.hint,
-                                   "proved: your answer equals the reference answer with this mistake made")
-            if mutation.inverse is None:
+def name_mistake(problem: Problem, equation: str, reference: str, budget: Budget | None = None) -> Mistake | None:
+    """The first known mistake proved to turn the reference into the answer,
+    trying mutations in a fixed order within `budget` comparisons.  Every
+    equation of the reference is tried against every equation of the answer
+    (a display can state several), and every form the reference gives after
+    its left side (the last first: a chain ends in the closed form)."""
+    budget = budget or Budget(NAMING_BUDGET)
+    answers = equations(problem, equation)
+    refs = equations(problem, reference)
+    focused = False
+    for ref in refs:
+        for eq in answers:
+            found = focus(problem, eq, ref, budget)
+            if found is None:
                 continue
-            for repaired in mutation.inverse(answer, free):
-                if proved_equal(problem, repaired, target, premises):
-                    return Mistake(mutation.name, mutation.hint,
+            focused = True
+            al, closed = found
+            answer = al.answer(closed)
+            if eq.premises != ref.premises:
+                named = _premise_mistake(problem, eq, ref, al, answer, al.reference(ref.sides[-1]), budget)
+                if named is not None:
+                    return named
+            premises = tuple(ref.premises) or tuple(eq.premises)
+            same = _comparer(problem, al.reference(ref.sides[0]), premises, budget)
+            for form in (ref.sides[-1],) + tuple(ref.sides[1:-1]):
+                named = _mutation_proved(problem, same, answer, al.reference(form))
+                if named is not None or budget.spent:
+                    return named
+    return None if focused else _left_side_mistake(problem, answers, refs, budget)
+
+
+def _left_side_mistake(problem, answers, refs, budget) -> Mistake | None:
+    """An answer about another layer than asked (δ^{(L)} for δ^{(L-1)}) with
+    the right closed form: its left side is proved to be the reference's
+    with a layer label moved, and its closed form equal to the reference's."""
+    for ref in refs:
+        free = frozenset(M.free_indices(ref.sides[0]))
+        for mutation in MUTATIONS:
+            if mutation.name != "layer index off by one":
+                continue
+            for moved in mutation.forward(ref.sides[0], free):
+                wrong = Equation((moved,) + tuple(ref.sides[1:]), ref.premises)
+                for eq in answers:
+                    found = focus(problem, eq, wrong, budget)
+                    if found is None:
+                        continue
+                    al, closed = found
+                    if eq.premises != ref.premises:
+                        continue
+                    # the premises are the reference's: only the left side and the closed form can differ
+                    same = _comparer(problem, al.reference(moved), (), budget)
+                    if same(al.answer(closed), al.reference(ref.sides[-1])):
+                        return Mistake(mutation.name, problem.hints.get(mutation.name, mutation.hint),
+                                       "proved: your answer is the reference answer for another layer")
+                if budget.spent:
+                    return None
+    return None
+
+
+def _mutation_proved(problem, same, answer, target) -> Mistake | None:
+    if same(answer, target):
+        return None  # this closed form is right: the mistake is elsewhere (e.g. the left side)
+    free = frozenset(M.free_indices(target) | M.free_indices(answer))
+    for mutation in MUTATIONS:
+        for wrong in mutation.forward(target, free, answer):
+            if same(answer, wrong):
+                return Mistake(mutation.name, problem.hints.get(mutation.name, mutation.hint),
+                               "proved: your answer equals the reference answer with this mistake made")
+        if mutation.inverse is not None:
+            for repaired in mutation.inverse(answer, free, target):
+                if same(repaired, target):
+                    return Mistake(mutation.name, problem.hints.get(mutation.name, mutation.hint),
                                    "proved: undoing this mistake turns your answer into the reference answer")
     return None
+
+
+def _comparer(problem, left_side, premises, budget):
+    """Proved equality of two closed forms, read where the reference's left
+    side gives their indices a range: an index the closed form only tests
+    (the j of 1_j^n) ranges over what ∂/∂(Z_l)_{ij} says.  Adding 0·(left
+    side) to both changes no value."""
+    if M.free_indices(left_side):
+        zero = M.Mul(M.Number(Fraction(0)), left_side)
+        return lambda a, b: proved_equal(problem, M.Add(a, zero), M.Add(b, zero), premises, budget)
+    return lambda a, b: proved_equal(problem, a, b, premises, budget)
+
+
+def _premise_mistake(problem, eq, ref, al, answer, target, budget) -> Mistake | None:
+    """"premise reversed": the answer's premise is the reference's with the
+    relation negated (both sides proved equal), and its closed form is right."""
+    if len(eq.premises) != 1 or len(ref.premises) != 1:
+        return None
+    (a, rel, b), (ra, rrel, rb) = eq.premises[0], ref.premises[0]
+    if _NEGATED.get(rrel) != rel:
+        return None
+    a, b = al.answer(a), al.answer(b)
+    if proved_equal(problem, a, ra, (), budget) and proved_equal(problem, b, rb, (), budget) \
+            and proved_equal(problem, answer, target, ref.premises, budget):
+        return Mistake(PREMISE_REVERSED.name, problem.hints.get(PREMISE_REVERSED.name, PREMISE_REVERSED.hint),
+                       "proved: your answer is the reference answer with its condition reversed")
+    return None
+
+
+_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 
 def grade_from_json(row: dict) -> Grade:
@@ -145,4 +261,4 @@ def grade_from_json(row: dict) -> Grade:
     mistake = Mistake(m["name"], m["hint"], m["proof"]) if m else None
     return Grade(row["label"], row["equation"], row["verdict"], row["reason"], float(row["points"]),
                  float(row["max_points"]), witness, mistake, tuple(row.get("conditions", ())),
-                 float(row.get("seconds", 0.0)), row.get("position"))
+                 float(row.get("seconds", 0.0)), row.get("position"), bool(row.get("cut_short", False)))

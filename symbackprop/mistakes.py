@@ -19,21 +19,37 @@ from typing import Callable, Iterator
 from .notation import meaning as M
 from .notation.rewrite import rename_indices, replace_at, shift_layers, subtrees
 
-__all__ = ["Mutation", "MUTATIONS"]
+__all__ = ["Mutation", "MUTATIONS", "PREMISE_REVERSED", "KNOWN"]
 
 
 @dataclass(frozen=True)
 class Mutation:
+    """A known mistake.  `forward(reference, free, answer)` yields the
+    reference with the mistake made; `inverse(answer, free, reference)` yields
+    the answer with it undone.  The third argument only supplies values the
+    mistake could have introduced (the number a student wrote); a mistake is
+    named only when the zero test proves a candidate equal."""
     name: str
     hint: str
-    forward: Callable[[M.Sem, frozenset], Iterator[M.Sem]]              # on the reference
-    inverse: Callable[[M.Sem, frozenset], Iterator[M.Sem]] | None = None  # on the answer
+    forward: Callable[..., Iterator[M.Sem]]
+    inverse: Callable[..., Iterator[M.Sem]] | None = None
 
 
 def _at(node, kinds) -> Iterator[tuple]:
     for path, sub in subtrees(node):
         if isinstance(sub, kinds):
             yield path, sub
+
+
+def _parent(node, path):
+    """The node holding the subtree at `path` (None at the root)."""
+    if not path:
+        return None
+    sub = node
+    for name, i, j in path[:-1]:
+        v = getattr(sub, name)
+        sub = v if i is None else (v[i] if j is None else v[i][j])
+    return sub
 
 
 def _is_deriv_of_act(n) -> bool:
@@ -44,24 +60,40 @@ def _operands(n):
     return (n.left, n.right) if isinstance(n, (M.Mul, M.Hadamard)) else ()
 
 
+def _in_wrt(path) -> bool:
+    return any(step[0] == "wrt" for step in path)
+
+
 # ------------------------------------------------------------ transposes
-def _drop_transpose(node, free):
+# A transpose of an indexed matrix, (W^T)_{ij}, is an index swap and is
+# named as one; a transpose of a transpose is no transpose.  So these moves
+# never touch a transpose under an entry, nor wrap a transpose's operand.
+def _entry_base(node, path) -> bool:
+    parent = _parent(node, path)
+    return isinstance(parent, M.Entry) and path[-1][0] == "base"
+
+
+def _drop_transpose(node, free, other=None):
     for path, t in _at(node, M.Transpose):
-        yield replace_at(node, path, t.operand)
+        if not _entry_base(node, path):
+            yield replace_at(node, path, t.operand)
 
 
-def _add_transpose(node, free):
+def _add_transpose(node, free, other=None):
     for path, sub in _at(node, (M.Quantity, M.DefRef, M.Deriv, M.Apply, M.Add, M.Hadamard)):
-        if any(step[0] == "wrt" for step in path):
+        if _in_wrt(path) or _entry_base(node, path) or isinstance(_parent(node, path), M.Transpose):
             continue  # what a derivative is taken with respect to stays as written
         yield replace_at(node, path, M.Transpose(sub))
 
 
-def _move_transpose(node, free):
+def _move_transpose(node, free, other=None):
     for path, t in _at(node, M.Transpose):
+        if _entry_base(node, path):
+            continue
         without = replace_at(node, path, t.operand)
         for other_path, sub in _at(without, (M.Quantity, M.DefRef)):
-            if other_path != path and not any(step[0] == "wrt" for step in other_path):
+            if other_path != path and not _in_wrt(other_path) and not _entry_base(without, other_path) \
+                    and not isinstance(_parent(without, other_path), M.Transpose):
                 yield replace_at(without, other_path, M.Transpose(sub))
 
 
@@ -70,25 +102,25 @@ def _toggle(n):
     return n.operand if isinstance(n, M.Transpose) else M.Transpose(n)
 
 
-def _swap_factors(node, free):
+def _swap_factors(node, free, other=None):
     """A B -> B A, and A B^T -> B A^T (the order swapped, transposes kept where they were)."""
     for path, m in _at(node, M.Mul):
         yield replace_at(node, path, replace(m, left=m.right, right=m.left))
         yield replace_at(node, path, replace(m, left=_toggle(m.right), right=_toggle(m.left)))
 
 
-def _product_for_hadamard(node, free):
+def _product_for_hadamard(node, free, other=None):
     for path, h in _at(node, M.Hadamard):
         yield replace_at(node, path, M.Mul(h.left, h.right, False))
 
 
-def _hadamard_for_product(node, free):
+def _hadamard_for_product(node, free, other=None):
     for path, m in _at(node, M.Mul):
         yield replace_at(node, path, M.Hadamard(m.left, m.right))
 
 
 # ------------------------------------------------------------ φ'
-def _drop_act_prime(node, free):
+def _drop_act_prime(node, free, other=None):
     for path, n in _at(node, (M.Mul, M.Hadamard)):
         left, right = _operands(n)
         if _is_deriv_of_act(right):
@@ -119,19 +151,19 @@ def _ancestors(node, path):
         yield sub
 
 
-def _act_prime_at_activation(node, free):
+def _act_prime_at_activation(node, free, other=None):
     yield from _swap_family(node, True, "pre", "act")
 
 
-def _act_prime_at_preactivation(node, free):
+def _act_prime_at_preactivation(node, free, other=None):
     yield from _swap_family(node, True, "act", "pre")
 
 
-def _pre_for_act(node, free):
+def _pre_for_act(node, free, other=None):
     yield from _swap_family(node, False, "act", "pre")
 
 
-def _act_for_pre(node, free):
+def _act_for_pre(node, free, other=None):
     yield from _swap_family(node, False, "pre", "act")
 
 
@@ -140,7 +172,7 @@ def _is_batch(n) -> bool:
     return isinstance(n, M.Size) and n.kind == "batch"
 
 
-def _drop_batch_scale(node, free):
+def _drop_batch_scale(node, free, other=None):
     for path, n in subtrees(node):
         if isinstance(n, M.Div) and any(_is_batch(x) for x in M.walk(n.den)):
             yield replace_at(node, path, n.num)
@@ -151,28 +183,36 @@ def _drop_batch_scale(node, free):
                     yield replace_at(node, path, keep)
 
 
-def _add_batch_scale(node, free):
+def _add_batch_scale(node, free, other=None):
     yield M.Div(node, M.Size("batch"))
 
 
-def _negate(node, free):
+def _in_condition(node, path) -> bool:
+    """Inside the test of a case or an indicator, where a sign is no term's."""
+    if any(step[0] == "rows" and step[2] == 1 for step in path):
+        return True
+    return any(isinstance(a, M.Cond) for a in _ancestors(node, path))
+
+
+def _negate(node, free, other=None):
     yield M.Neg(node)
 
 
-def _flip_term_sign(node, free):
+def _flip_term_sign(node, free, other=None):
     for path, a in _at(node, M.Add):
-        yield replace_at(node, path, replace(a, sign=-a.sign))
+        if not _in_condition(node, path):
+            yield replace_at(node, path, replace(a, sign=-a.sign))
 
 
-def _shift_up(node, free):
+def _shift_up(node, free, other=None):
     yield shift_layers(node, 1)
 
 
-def _shift_down(node, free):
+def _shift_down(node, free, other=None):
     yield shift_layers(node, -1)
 
 
-def _swap_indices(node, free):
+def _swap_indices(node, free, other=None):
     names = sorted(free)
     for a in range(len(names)):
         for b in range(a + 1, len(names)):
@@ -182,15 +222,36 @@ def _swap_indices(node, free):
             yield replace_at(node, path, replace(e, indices=e.indices[::-1]))
 
 
-def _drop_indicator(node, free):
+def _is_zero(n) -> bool:
+    return isinstance(n, M.Number) and n.value == 0
+
+
+def _drop_indicator(node, free, other=None):
+    """1{…} x written x; and cases {0 if …, x else} written x."""
     for path, n in _at(node, M.Mul):
         if isinstance(n.right, M.Cond):
             yield replace_at(node, path, n.left)
         if isinstance(n.left, M.Cond):
             yield replace_at(node, path, n.right)
+    for path, n in _at(node, M.Piecewise):
+        kept = [value for value, _ in n.rows if not _is_zero(value)]
+        if len(kept) == 1 and len(n.rows) > 1:
+            yield replace_at(node, path, kept[0])
 
 
-def _partial_sum_in_act(node, free):
+def _flip_two_signs(node, free, other=None):
+    """−(a − b) written −a + b's opposite: two terms of a sum with the wrong sign."""
+    adds = [(p, a) for p, a in _at(node, M.Add) if not _in_condition(node, p)]
+    for a in range(len(adds)):
+        for b in range(a + 1, len(adds)):
+            (pa, na), (pb, nb) = adds[a], adds[b]
+            once = replace_at(node, pa, replace(na, sign=-na.sign))
+            inner = dict(subtrees(once)).get(pb)
+            if isinstance(inner, M.Add):
+                yield replace_at(once, pb, replace(inner, sign=-inner.sign))
+
+
+def _partial_sum_in_act(node, free, other=None):
     """φ'(Σ_m W_hm x_m + b_h) written as φ'(W_hd x_d + b_h): one term of the sum kept."""
     for path, app in _at(node, M.Apply):
         if app.fn not in ("act'", "act"):
@@ -201,6 +262,155 @@ def _partial_sum_in_act(node, free):
                 yield replace_at(node, path + sub_path, term)
 
 
+# ------------------------------------------------------------ one label, one index, one number
+def _layer_nodes(node):
+    for path, n in subtrees(node):
+        if isinstance(getattr(n, "layer", None), M.Lin) and not _in_wrt(path):
+            yield path, n
+
+
+def _shift_one(node, free, other=None):
+    """One layer label moved by one, the rest kept (Z_i = f_i(S_{i-1}))."""
+    for path, n in _layer_nodes(node):
+        for delta in (1, -1):
+            yield replace_at(node, path, replace(n, layer=M.Lin(n.layer.terms, n.layer.const + delta)))
+
+
+def _act_prime_wrong_layer(node, free, other=None):
+    """φ'_l(S_l) written φ'_{l±1}(S_{l±1}), entry indices kept or one of them
+    renamed to a free index (the row index of the other layer)."""
+    for path, n in _at(node, M.Entry):
+        if _is_deriv_of_act(n.base):
+            for delta in (1, -1):
+                moved = shift_layers(n.base, delta)
+                yield replace_at(node, path, replace(n, base=moved))
+                for k, idx in enumerate(n.indices):
+                    for v in sorted(free):
+                        if idx.var and idx.var != v:
+                            indices = n.indices[:k] + (replace(idx, var=v),) + n.indices[k + 1:]
+                            yield replace_at(node, path, M.Entry(moved, indices))
+    for path, n in _at(node, M.Apply):
+        if _is_deriv_of_act(n) and not isinstance(_parent(node, path), M.Entry):
+            for delta in (1, -1):
+                yield replace_at(node, path, shift_layers(n, delta))
+
+
+def _bound_vars(node) -> list[str]:
+    return sorted({n.var for _, n in _at(node, M.SumOver)})
+
+
+def _wrong_index(node, free, other=None):
+    """One index of one entry replaced by another index in scope."""
+    names = sorted(set(free) | set(_bound_vars(node)))
+    for path, e in _at(node, M.Entry):
+        for k, idx in enumerate(e.indices):
+            for v in names:
+                if idx.var and idx.var != v:
+                    yield replace_at(node, path, replace(e, indices=e.indices[:k] + (replace(idx, var=v),)
+                                                         + e.indices[k + 1:]))
+
+
+def _is_worked(node) -> bool:
+    """A worked example's result: a printed number or a written matrix."""
+    while isinstance(node, (M.Transpose, M.Neg)):
+        node = node.operand
+    return isinstance(node, (M.Number, M.Literal))
+
+
+def _other_numbers(node, other):
+    """Numbers the answer has at the same place, else its numbers (and 0, 1)."""
+    theirs = dict(subtrees(other)) if other is not None else {}
+    values = sorted({n.value for _, n in _at(other, M.Number)} | {0, 1}) if other is not None else [0, 1]
+    for path, n in _at(node, M.Number):
+        mine = theirs.get(path)
+        if isinstance(mine, M.Number) and mine.value != n.value:
+            yield path, n, (mine,)
+    for path, n in _at(node, M.Number):
+        yield path, n, tuple(M.Number(v) for v in values if v != n.value)
+
+
+def _wrong_number(node, free, other=None):
+    if not _is_worked(node):
+        return
+    seen = set()
+    for path, n, options in _other_numbers(node, other):
+        if len(options) > 1 and sum(1 for _ in _at(node, M.Number)) > 12:
+            continue  # a big matrix: only the entry at the same place
+        for o in options:
+            if (path, o.value) not in seen:
+                seen.add((path, o.value))
+                yield replace_at(node, path, o)
+
+
+def _wrong_constant(node, free, other=None):
+    if _is_worked(node):
+        return
+    for path, n, options in _other_numbers(node, other):
+        for o in options:
+            yield replace_at(node, path, o)
+
+
+# ------------------------------------------------------------ sums, indicators, factors, φ
+def _drop_kronecker(node, free, other=None):
+    for path, k in _at(node, M.Kron):
+        parent = _parent(node, path)
+        if isinstance(parent, M.Mul):
+            yield replace_at(node, path[:-1], parent.right if path[-1][0] == "left" else parent.left)
+        else:
+            yield replace_at(node, path, M.Number(1))
+
+
+def _drop_sum(node, free, other=None):
+    """Σ_i f(i) written as the one term f(j) for a free index j."""
+    for path, s in _at(node, M.SumOver):
+        for v in sorted(free):
+            yield replace_at(node, path, rename_indices(s.body, {s.var: v}))
+
+
+def _drop_ones(node, free, other=None):
+    """(…) 1_N written as (…): the sum over the batch left out."""
+    for path, m in _at(node, M.Mul):
+        if isinstance(m.right, M.Ones):
+            yield replace_at(node, path, m.left)
+        if isinstance(m.left, M.Ones):
+            yield replace_at(node, path, m.right)
+
+
+def _include_excluded(node, free, other=None):
+    for path, s in _at(node, M.SumOver):
+        if s.exclude is not None:
+            yield replace_at(node, path, replace(s, exclude=None))
+
+
+def _is_input(n) -> bool:
+    inner = n.base if isinstance(n, M.Entry) else n
+    inner = inner.operand if isinstance(inner, M.Transpose) else inner
+    return isinstance(inner, M.Quantity) and inner.family == "act"
+
+
+def _drop_input(node, free, other=None):
+    for path, m in _at(node, M.Mul):
+        if _is_input(m.right):
+            yield replace_at(node, path, m.left)
+        if _is_input(m.left):
+            yield replace_at(node, path, m.right)
+
+
+def _act_prime_for_act(node, free, other=None):
+    for path, a in _at(node, M.Apply):
+        if a.fn == "act":
+            yield replace_at(node, path, replace(a, fn="act'"))
+
+
+def _act_for_act_prime(node, free, other=None):
+    for path, a in _at(node, M.Apply):
+        if a.fn == "act'":
+            yield replace_at(node, path, replace(a, fn="act"))
+
+
+# The order matters only when two mistakes are proved for one answer (the
+# first is named); it is fixed, and grading tries it within a budget of
+# comparisons, so an answer always gets the same name.
 MUTATIONS: tuple[Mutation, ...] = (
     Mutation("missing transpose", "check the shapes: which factor has to be transposed so the product is defined?",
              _drop_transpose, _add_transpose),
@@ -224,18 +434,40 @@ MUTATIONS: tuple[Mutation, ...] = (
              _pre_for_act, _act_for_pre),
     Mutation("activation used for the pre-activation", "this factor is the pre-activation z̃, not z = φ(z̃)",
              _act_for_pre, _pre_for_act),
+    Mutation("φ' instead of φ", "this factor is the activation φ itself; φ' comes from differentiating through it",
+             _act_prime_for_act, _act_for_act_prime),
     Mutation("missing 1/N", "the loss averages over the batch: its gradient keeps the factor 1/N",
              _drop_batch_scale, _add_batch_scale),
     Mutation("extra 1/N", "the 1/N is already inside δ (or the loss isn't averaged here)",
              _add_batch_scale, _drop_batch_scale),
     Mutation("sign flipped", "check the sign: the gradient of −log ŷ is ŷ − y, not y − ŷ", _negate, _negate),
     Mutation("sign error in a term", "one term has the wrong sign", _flip_term_sign, _flip_term_sign),
-    Mutation("layer index off by one", "W^{(l)} feeds layer l+1: check every layer label against the definitions",
-             _shift_up, _shift_down),
-    Mutation("layer index off by one", "W^{(l)} feeds layer l+1: check every layer label against the definitions",
-             _shift_down, _shift_up),
+    Mutation("sign flipped", "check the sign of each term: −(a − b) is −a + b", _flip_two_signs, _flip_two_signs),
+    Mutation("layer index off by one", "check every layer label against the definitions", _shift_up, _shift_down),
+    Mutation("layer index off by one", "check every layer label against the definitions", _shift_down, _shift_up),
+    Mutation("φ' at the wrong layer", "φ' is taken at the pre-activation of the layer the unit belongs to",
+             _act_prime_wrong_layer, _act_prime_wrong_layer),
+    Mutation("layer index off by one", "check every layer label against the definitions", _shift_one, _shift_one),
     Mutation("missing indicator", "only the terms whose hinge is active (margin violated) contribute",
              _drop_indicator),
+    Mutation("missing Kronecker delta", "∂x_i/∂x_j is the Kronecker delta δ_ij: 1 only when i = j",
+             _drop_kronecker),
+    Mutation("missing sum", "the chain rule sums over every path: keep the sum over the intermediate index",
+             _drop_sum),
+    Mutation("missing sum over the batch", "the gradient of a bias adds up the batch: multiply by the ones vector",
+             _drop_ones),
+    Mutation("excluded term included in the sum", "the sum skips the excluded index (l ≠ y_i)",
+             _include_excluded),
+    Mutation("missing input factor", "∂(W x)/∂W brings the layer's input x as a factor", _drop_input),
     Mutation("partial sum inside φ'", "φ' takes the whole pre-activation Σ_m W_hm x_m + b_h, not one term of it",
              _partial_sum_in_act),
+    Mutation("wrong index", "check each index against the one the formula sums or ranges over", _wrong_index),
+    Mutation("wrong number", "recompute this entry: one printed number is not the exact value (nor its rounding)",
+             _wrong_number),
+    Mutation("wrong constant", "a constant factor or term is wrong", _wrong_constant),
 )
+
+PREMISE_REVERSED = Mutation("premise reversed", "the condition is the opposite one: check which case the "
+                            "statement is about", lambda node, free, other=None: iter(()))
+
+KNOWN = frozenset(m.name for m in MUTATIONS) | {PREMISE_REVERSED.name}

@@ -70,6 +70,7 @@ class Problem:
     numeric: dict = field(default_factory=dict)      # worked example inputs
     labels: dict = field(default_factory=dict)       # label -> Label, for grading
     definition_sources: dict = field(default_factory=dict)  # name -> its LaTeX, for reports
+    hints: dict = field(default_factory=dict)        # mistake name -> this course's hint for it
 
     def activations(self, activation: str | None, depth: int) -> tuple[str, ...]:
         """The activation of each layer 1..depth."""
@@ -291,7 +292,8 @@ def _build(data: dict, path: Path) -> Problem:
         label_var=label, claims=tuple(claims), numeric=_numeric(data.get("numeric", {}), notation, path),
         labels={g["label"]: Label(g["label"], float(g.get("points", 1)), g.get("reference", ""), g.get("prompt", ""))
                 for g in data.get("labels", [])},
-        definition_sources={d["name"]: d["latex"] for d in data.get("definitions", [])})
+        definition_sources={d["name"]: d["latex"] for d in data.get("definitions", [])},
+        hints={str(k): str(v) for k, v in data.get("hints", {}).items()})
     if problem.numeric:
         _check_inputs(problem, path)
     return problem
