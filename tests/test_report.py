@@ -208,9 +208,11 @@ def test_escaping():
     ("j = 2, y_i = 1", r"$j = 2,\ y_{i} = 1$"),
     ("exp(2) - 1", r"$\exp (2) - 1$"),
     ("[0.25, 0.26]", r"$[0.25,\ 0.26]$"),
+    ("z̃^(1)[2] = 0", r"$\tilde{z}^{(1)}_{2} = 0$"),
+    ("W^(1)[1,1]*x[1] + b_1[2]", r"$W^{(1)}_{11}\, x_{1} + b_{1}{}_{2}$"),
     (r"\input{x}", r"\textbackslash{}input\{x\}"),
     ("a$b^", r"a\$b\textasciicircum{}"),
-], ids=["fraction", "approx", "polynomial", "bindings", "exp", "interval", "command", "dollar"])
+], ids=["fraction", "approx", "polynomial", "bindings", "exp", "interval", "kink", "names", "command", "dollar"])
 def test_value_tex(text, tex):
     assert value_tex(text) == tex, text
 
@@ -224,8 +226,9 @@ def test_value_tex(text, tex):
     ("Σ_m W_hm x_m + b_h, not", r"$\sum _{m} W_{hm} x_{m} + b_{h}$, not"),
     ("indicators 1{u > 0}, 1{u < 0}.", r"indicators $\mathbb{1}\{u > 0\}$, $\mathbb{1}\{u < 0\}$."),
     ("layer l-1; one-hot y", r"layer $l-1$; one-hot y"),
+    ("except where z̃^(1)[2] = 0 or x[1] = 0 (a set", r"except where $\tilde{z}^{(1)}_{2} = 0$ or $x_{1} = 0$ (a set"),
     (r"unknown command \input_x{/etc/passwd} 50%", r"unknown command \textbackslash{}input\_x\{/etc/passwd\} 50\%"),
-], ids=["exp-phi", "signed", "vector", "scripts", "sum", "indicator", "shift", "hostile"])
+], ids=["exp-phi", "signed", "vector", "scripts", "sum", "indicator", "shift", "kinks", "hostile"])
 def test_prose_tex(text, tex):
     assert prose_tex(text) == tex, text
 

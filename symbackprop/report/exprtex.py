@@ -13,6 +13,7 @@ import re
 import symengine as se
 
 from .escape import TeX
+from .mathtext import to_math
 
 __all__ = ["expr_tex", "name_tex"]
 
@@ -24,7 +25,8 @@ def name_tex(written: str) -> str:
     `margin` -> `\\mathrm{margin}`."""
     m = re.fullmatch(r"([A-Za-z]+)(?:\^\((-?\d+)\)|_([A-Za-z0-9]+))?(?:\[([0-9,]+)\])?", written)
     if not m:
-        return r"\mathrm{" + re.sub(r"[^A-Za-z0-9]", "", written) + "}"
+        # z̃^(1)[2], ŷ[1]: typeset from whitelisted tokens, else only its letters and digits
+        return to_math(written) or r"\mathrm{" + (re.sub(r"[^A-Za-z0-9]", "", written) or "?") + "}"
     base, sup, sub, idx = m.groups()
     idx = (idx or "").replace(",", "")
     if len(base) > 1:  # a word (margin) is upright, not a product of letters

@@ -36,27 +36,33 @@ _ASCII_OPS = {"+": "+", "-": "-", "=": "=", "<": "<", ">": ">", "/": "/", "(": "
               "]": "]", ",": ",", ";": ";", "'": "'", "!": "!", "|": r"\vert "}
 _FUNCTIONS = {"exp": r"\exp", "log": r"\log", "ln": r"\ln", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh",
               "max": r"\max", "min": r"\min"}
-_TOKEN = re.compile(r"\s+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z]+|.", re.S)
+_TOKEN = re.compile(r"\s+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z]+|\*\*|.", re.S)
+_ACCENTS = {"\u0303": r"\tilde", "\u0302": r"\hat", "\u0304": r"\bar"}  # combining marks: z̃ ŷ
+_INDEX = re.compile(r"\[(\d+(?:,\d+)*)\]")
 
 
 def to_math(text: str, script: bool = False) -> str | None:
     """LaTeX math (no delimiters) for `text`, or None if it holds anything
     outside the whitelist or its brackets don't pair up.  Words are upright
-    (`\\mathrm{margin}`) except in a `script`, where letters are indices."""
+    (`\\mathrm{margin}`) except in a `script`, where letters are indices;
+    a name's `[1,3]` is its subscript (`W^(1)[1,3]` is `W^{(1)}_{13}`)."""
     tokens = _TOKEN.findall(text.strip())
     if not tokens:
         return None
     out: list[str] = []
     depth = 0
     k = 0
+    after_name = ""  # "name" right after a name, "sub" after a name's subscript: where [1,3] indexes
     while k < len(tokens):
         tok = tokens[k]
         prev = tokens[k - 1] if k else ""
         nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
+        was, after_name = after_name, ""
         if tok.isspace():
             # a space next to an upright word or after a comma shows; elsewhere math spacing does
             word_next = _is_word(nxt) and len(nxt) > 1 and nxt not in _FUNCTIONS and not script
-            shows = (out and out[-1].startswith(r"\mathrm")) or prev in (",", ";") or word_next
+            upright_before = bool(out) and out[-1].startswith(r"\mathrm") and _is_word(nxt)
+            shows = upright_before or prev in (",", ";") or word_next
             out.append(r"\ " if shows else " ")
         elif tok[0] in "0123456789":
             out.append(_number(tok))
@@ -65,12 +71,27 @@ def to_math(text: str, script: bool = False) -> str | None:
                 out.append(_FUNCTIONS[tok] + " ")
             else:
                 out.append(tok if len(tok) == 1 or script else r"\mathrm{" + tok + "}")
-        elif tok in ("_", "^"):
-            script = _script(tokens, k + 1)
-            if script is None:
+                after_name = "name"
+        elif tok in _ACCENTS:
+            if not (was and len(prev) == 1 and out[-1] == prev):
                 return None
-            body, k = script
-            out.append(tok + "{" + body + "}")
+            out[-1] = _ACCENTS[tok] + "{" + prev + "}"
+            after_name = "name"
+        elif tok in ("_", "^", "**"):
+            found = _script(tokens, k + 1)
+            if found is None:
+                return None
+            body, k = found
+            mark = "^" if tok == "**" else tok
+            out.append(mark + "{" + body + "}")
+            after_name = "sub" if mark == "_" else ("name" if was else "")
+            continue
+        elif tok == "[" and was and _INDEX.match("".join(tokens[k:k + 24])):
+            index = _INDEX.match("".join(tokens[k:k + 24])).group(1)
+            parts = index.split(",")
+            body = "".join(parts) if all(len(p) == 1 for p in parts) else ",".join(parts)
+            out.append(("{}" if was == "sub" else "") + "_{" + body + "}")
+            k += 2 * len(parts) + 1  # '[', the numbers, the commas, ']'
             continue
         elif tok in ("{", "}"):
             # braces not taken by a script are a set's, shown: 1{u > 0} is an indicator
@@ -86,6 +107,7 @@ def to_math(text: str, script: bool = False) -> str | None:
             out.append(_ASCII_OPS[tok])
         elif tok in _SYMBOLS:
             out.append(_SYMBOLS[tok])
+            after_name = "name" if tok.isalpha() else ""  # δ[2], ŷ[1]
         else:
             return None
         k += 1
@@ -154,7 +176,8 @@ def value_tex(text) -> TeX:
 
 # ------------------------------------------------------------ prose with formula fragments
 _GREEK_OR_MATH = "".join(k for k in _SYMBOLS if k not in "…−·")
-_SCRIPTED = re.compile(r"[A-Za-z0-9" + _GREEK_OR_MATH + r"'\)\}\]][_^][{(A-Za-z0-9]")
+_SCRIPTED = re.compile(r"[A-Za-z0-9" + _GREEK_OR_MATH + "".join(_ACCENTS) + r"'\)\}\]][_^][{(A-Za-z0-9]")
+_NAME = re.compile(r"^\(?[A-Za-z" + _GREEK_OR_MATH + r"][" + "".join(_ACCENTS) + r"]?\[\d+(?:,\d+)*\]\)?$")  # x[1]
 _SIGNED = re.compile(r"^[≈(\[]*[-−]\d")
 _LETTER_SHIFT = re.compile(r"^\(?[A-Za-z][-+]\d+\)?$")
 _CALL = re.compile(r"^\(?(?:exp|log)\(")
@@ -167,7 +190,7 @@ _TRAIL = ".,;:"
 
 def _mathy(word: str) -> bool:
     core = word.rstrip(_TRAIL)
-    return bool(core) and bool(_SCRIPTED.search(core) or _SIGNED.match(core) or _LETTER_SHIFT.match(core)
+    return bool(core) and bool(_SCRIPTED.search(core) or _SIGNED.match(core) or _LETTER_SHIFT.match(core) or _NAME.match(core)
                                or _CALL.match(core) or any(ch in _GREEK_OR_MATH + "{" for ch in core))
 
 
