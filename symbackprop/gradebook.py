@@ -104,21 +104,40 @@ def gradescope_results(report: Report) -> dict:
 
 
 def _answer_markdown(g: Grade) -> str:
-    lines = [f"**{g.verdict}** ({_num(g.points)}/{_num(g.max_points)})", "", f"`{_clip(g.equation)}`", ""]
-    lines.append(_clip(g.reason, 2000))
+    """One answer as Gradescope shows it (`output_format: md`): the formula as
+    typed in a code span, our messages escaped (they quote the student's
+    text), and the counterexample as one table holding every value — no blank
+    line inside it, every row as many cells as the header."""
+    # imported here: the report package builds on this module, not the other way round
+    from .report.escape import md_escape
+    from .report.mathtext import value_text
+
+    def text(s) -> str:
+        return md_escape(value_text(s))
+
+    verdict = g.verdict + (" (almost everywhere)" if getattr(g, "almost_everywhere", False) else "")
+    lines = [f"**{verdict}** ({_num(g.points)}/{_num(g.max_points)})", "",
+             "`" + (_clip(g.equation).replace("\n", " ") or " ") + "`", "", md_escape(_clip(g.reason, 2000))]
     if g.mistake:
-        lines += ["", f"Named mistake: **{g.mistake.name}** — {g.mistake.proof}.", f"Hint: {g.mistake.hint}."]
+        lines += ["", f"Named mistake: **{md_escape(g.mistake.name)}** — {md_escape(g.mistake.proof)}.", "",
+                  f"Hint: {md_escape(g.mistake.hint)}."]
     if g.witness:
         w = g.witness
         where = ", ".join(f"{k} = {v}" for k, v in w.bindings.items())
-        lines += ["", "Counterexample" + (f" at {where}" if where else "") + ":"]
-        for name, poly in w.functions.items():
-            lines.append(f"- activation: {poly}")
-        values = ", ".join(f"{k} = {v}" for k, v in list(w.values.items())[:60])
-        lines += [f"- values: {values}" + (" …" if len(w.values) > 60 else ""),
-                  f"- left side = {w.lhs}, right side = {w.rhs}"]
+        lines += ["", "Counterexample" + (f" at {text(where)}" if where else "") +
+                  f": left side = {text(w.lhs)}, right side = {text(w.rhs)}" +
+                  "".join(f"; {text(poly)}" for poly in w.functions.values()) + "."]
+        shown = list(w.values.items())[:60]
+        if shown:
+            lines += ["", "| name | value | name | value | name | value |", "|---|---|---|---|---|---|"]
+            for start in range(0, len(shown), 3):
+                row = shown[start:start + 3]
+                cells = [f" {md_escape(k)} | {text(v)} " for k, v in row] + ["  |  "] * (3 - len(row))
+                lines.append("|" + "|".join(cells) + "|")
+            if len(w.values) > len(shown):
+                lines += ["", f"and {len(w.values) - len(shown)} more values."]
     if g.conditions:
-        lines += ["", "Holds using: " + ", ".join(g.conditions) + "."]
+        lines += ["", "Holds using: " + md_escape(", ".join(g.conditions)) + "."]
     return "\n".join(lines)
 
 

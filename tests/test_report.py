@@ -235,7 +235,7 @@ def test_prose_tex(text, tex):
 
 def test_value_text():
     assert value_text("φ(t) = t + 1/2*t^2") == "φ(t) = t + 1/2·t²"
-    assert value_text("≈-2, x-1") == "≈−2, x-1"
+    assert value_text("≈-2, x-1, exp(2) - 1") == "≈−2, x-1, exp(2) − 1"
 
 
 # Every command our typesetting can emit; anything else in the output came from the input.

@@ -250,7 +250,7 @@ _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 def value_text(text) -> str:
     """A value as plain text that reads like print: −2 (a real minus), t², 1/2·t."""
     s = str(text)
-    s = re.sub(r"(?<![\w)\]])-(?=[\d.(])", "−", s)
+    s = re.sub(r"(?<![\w)\]])-(?=[\d.(])|(?<= )-(?= )", "−", s)
     s = re.sub(r"\^(-?\d+)\b", lambda m: m.group(1).translate(_SUPERSCRIPT), s)
     return s.replace("*", "·")
 
