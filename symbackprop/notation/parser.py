@@ -191,7 +191,12 @@ def _is_label(statement: S.Statement) -> bool:
     """`\\text{(ii)}` in front of an equation numbers it; it claims nothing."""
     (seg,) = statement.segments if len(statement.segments) == 1 else (None,)
     return seg is not None and not seg.rels and len(seg.exprs) == 1 and \
-        isinstance(seg.exprs[0], S.Name) and seg.exprs[0].kind == "text"
+        isinstance(seg.exprs[0], S.Name) and seg.exprs[0].kind == "text" and \
+        bool(_LABEL.fullmatch(seg.exprs[0].base))
+
+
+# What a label looks like: (ii), (1), (a), 3., (*) — not words, which may be a condition.
+_LABEL = re.compile(r"\(?[0-9]{1,3}[a-z]?\)?\.?|\(?[ivx]{1,5}\)?\.?|\([a-z]\)|\(\*\)|\*")
 
 
 @v_args(meta=True)

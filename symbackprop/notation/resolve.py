@@ -168,6 +168,10 @@ class _Resolver(ScriptReader, Calls):
             elif kind == "sup":
                 if _is_transpose(script):
                     value = M.Transpose(value, **kw)
+                elif isinstance(script, S.Group) and script.kind == "paren":
+                    # ^{(2)} reads as a layer or example label, never as a power
+                    raise self.fail(f"{self.text(node) or 'this'}: a superscript in parentheses is a label, "
+                                    "which this doesn't take (write a power without parentheses)", node)
                 else:
                     value = M.Power(value, self.expr(script, bound=True), **kw)
             else:
