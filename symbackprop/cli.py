@@ -82,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--cache", default=None, metavar="DIR", help="result cache (default ~/.cache/symbackprop)")
     g.add_argument("--no-cache", action="store_true", help="grade everything again")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.add_argument("--max-answers", type=int, default=500, metavar="N",
+                   help="answers read per submission (default 500; more are dropped with a warning)")
+    g.add_argument("--max-bytes", type=int, default=5_000_000, metavar="BYTES",
+                   help="largest submission file read (default 5000000; a larger one is not graded, with a warning)")
     r = sub.add_parser("report", help="proof reports (LaTeX, PDF, Markdown) and feedback reports",
                        description="Write a proof report per problem (every catalogue claim with its verdict, "
                                    "method, witness or worked instance) and an index; or a feedback report per "

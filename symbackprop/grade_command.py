@@ -16,14 +16,14 @@ from pathlib import Path
 
 from .batch import GradeCache, Job, run_jobs
 from .errors import ProblemError
-from .gradebook import Report, gradebook_csv, gradescope_results, reports_json
+from .gradebook import NOT_A_QUESTION, Report, gradebook_csv, gradescope_results, notes_markdown, reports_json
 from .grading import Grade
 from .outputs import safe_name, write_atomic
 from .problems import load_problem, problem_path
 from .progress import Progress
 from .report.model import feedback_page
 from .report.render import render_feedback
-from .submissions import read_submissions
+from .submissions import MAX_ANSWERS, MAX_FILE_BYTES, read_submissions
 
 __all__ = ["run_grade", "grade_paths", "exit_code", "default_cache_dir", "report_name"]
 
@@ -33,11 +33,24 @@ def default_cache_dir() -> Path:
     return Path(base) / "symbackprop"
 
 
+INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C
+
+
 def run_grade(args) -> int:
     """Returns the exit code: 0 every answer decided, 1 a submission could not
-    be read or names an unknown problem, 2 some answer undecided."""
-    reports, problems = grade_paths(args.paths, args.workers, args.timeout, args.memory,
-                                    None if args.no_cache else Path(args.cache or default_cache_dir()), args.quiet)
+    be read or names an unknown problem, 2 some answer undecided, 130
+    interrupted (what was graded is in the cache: a re-run resumes)."""
+    tally = {"done": 0, "total": 0}
+    try:
+        reports, problems = grade_paths(args.paths, args.workers, args.timeout, args.memory,
+                                        None if args.no_cache else Path(args.cache or default_cache_dir()),
+                                        args.quiet, getattr(args, "max_answers", MAX_ANSWERS),
+                                        getattr(args, "max_bytes", MAX_FILE_BYTES), tally)
+    except KeyboardInterrupt:
+        resume = "run again to resume from the cache" if not args.no_cache else "nothing was cached (--no-cache)"
+        print(f"\nsymbackprop: interrupted: {tally['done']} of {tally['total']} answers graded; {resume}",
+              file=sys.stderr)
+        return INTERRUPTED
     if not reports:
         print("symbackprop: no submissions found (.toml or .csv files)", file=sys.stderr)
         return 2
@@ -53,9 +66,17 @@ def exit_code(reports: list[Report]) -> int:
 
 
 def grade_paths(paths, workers: int = 2, timeout: float = 10.0, memory: int = 2048,
-                cache_dir: Path | None = None, quiet: bool = False) -> tuple[list[Report], dict]:
-    """Grade every submission under `paths`: (reports sorted by student, problems by id)."""
-    subs = read_submissions(paths)
+                cache_dir: Path | None = None, quiet: bool = False, max_answers: int = MAX_ANSWERS,
+                max_bytes: int = MAX_FILE_BYTES, tally: dict | None = None) -> tuple[list[Report], dict]:
+    """Grade every submission under `paths`: (reports sorted by student,
+    problems by id).  Only the problem's labels are graded, one answer each
+    (the last); caps reached are warned about on stderr.  `tally` gets the
+    answers to grade ("total") and those graded so far ("done")."""
+    tally = tally if tally is not None else {}
+    subs = read_submissions(paths, max_answers, max_bytes)
+    for s in subs:
+        for w in s.warnings:
+            print(f"symbackprop: WARNING: {w}", file=sys.stderr)
     problems, digests, errors = {}, {}, {}
     for s in subs:
         if s.error or s.problem in problems or s.problem in errors:
@@ -73,8 +94,10 @@ def grade_paths(paths, workers: int = 2, timeout: float = 10.0, memory: int = 20
         problem = problems[s.problem]
         for ai, a in enumerate(s.answers):
             spec = problem.labels.get(a.label)
+            if spec is None:
+                continue  # not a question of this problem: listed in the feedback, never scored
             job = Job((s.student, s.problem, a.label), s.problem, a.label, a.equation,
-                      spec.reference if spec else "", spec.points if spec else 1.0, timeout, memory)
+                      spec.reference, spec.points, timeout, memory)
             key = cache.key(job, digests[s.problem])
             cached = cache.get(key)
             if cached is not None:
@@ -86,16 +109,20 @@ def grade_paths(paths, workers: int = 2, timeout: float = 10.0, memory: int = 20
                 jobs.append(job)
                 where.append(([(si, ai)], key))
     bar = Progress(len(jobs), enabled=False if quiet else None)
+    tally.update(total=len(jobs) + len(grades), done=len(grades))
 
     def done(index: int, grade: Grade) -> None:
         slots, key = where[index]
         for slot in slots:
             grades[slot] = grade
         cache.put(key, grade)
+        tally["done"] += len(slots)
         bar.advance(note=grade.label)
 
-    run_jobs(jobs, workers, done)
-    bar.close()
+    try:
+        run_jobs(jobs, workers, done)
+    finally:
+        bar.close()
     reports = []
     for si, s in enumerate(subs):
         problem = problems.get(s.problem)
@@ -103,7 +130,9 @@ def grade_paths(paths, workers: int = 2, timeout: float = 10.0, memory: int = 20
         maxes = {k: v.points for k, v in problem.labels.items()} if problem else {}
         err = s.error or errors.get(s.problem, "")
         mine = tuple(grades[(si, ai)] for ai in range(len(s.answers)) if (si, ai) in grades)
-        reports.append(Report(s.student, s.problem, mine, err, labels, maxes))
+        unknown = tuple(f"{a.label}: {NOT_A_QUESTION} (its questions are {', '.join(labels)})"
+                        for a in s.answers if problem and a.label not in problem.labels)
+        reports.append(Report(s.student, s.problem, mine, err, labels, maxes, unknown + s.notes))
     reports.sort(key=lambda r: (r.student, r.problem))
     return reports, problems
 
@@ -119,12 +148,14 @@ def _write_outputs(reports: list[Report], problems: dict, args) -> None:
         write_atomic(out / "gradescope" / name / "results.json",
                      json.dumps(gradescope_results(r), ensure_ascii=False, indent=1) + "\n")
         title = problems[r.problem].title if r.problem in problems else r.problem
-        write_atomic(out / "feedback" / f"{name}.md", render_feedback(feedback_page(r, title), "md"))
+        write_atomic(out / "feedback" / f"{name}.md",
+                     render_feedback(feedback_page(r, title), "md") + notes_markdown(r))
 
 
-def report_name(r: Report, reports: list[Report]) -> str:
-    """A file name per student (and problem, when the class did several)."""
-    return safe_name(r.student) + ("" if len({x.problem for x in reports}) == 1 else "__" + safe_name(r.problem))
+def report_name(r: Report, reports: list[Report] | None = None) -> str:
+    """A file name per student and problem (the problem is kept even when the
+    class did one, so the next problem's outputs never overwrite these)."""
+    return safe_name(r.student) + "__" + safe_name(r.problem or "unknown")
 
 
 def _print(reports: list[Report], args) -> None:
@@ -140,6 +171,8 @@ def _print(reports: list[Report], args) -> None:
         for r in reports:
             head = f"{r.student:16} {r.problem:18} {r.score:g}/{r.max_score:g}"
             print(head + (f"  (not graded: {r.error})" if r.error else ""))
+            for note in r.notes:
+                print(f"   - {note}")
             for g in r.grades:
                 mark = {"correct": "✓", "incorrect": "✗", "unparseable": "?", "undecided": "…"}[g.verdict]
                 extra = f"  [{g.mistake.name}]" if g.mistake else ""

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 from .grading import Grade
 
-__all__ = ["Report", "reports_json", "gradebook_csv", "gradescope_results"]
+__all__ = ["Report", "reports_json", "gradebook_csv", "gradescope_results", "notes_markdown", "NOT_A_QUESTION"]
+
+NOT_A_QUESTION = "not a question of this problem"
 
 
 @dataclass(frozen=True)
@@ -27,22 +29,27 @@ class Report:
     error: str = ""           # the submission could not be read
     labels: tuple[str, ...] = field(default=())  # every label the problem grades, in order
     max_points: dict = field(default_factory=dict)  # label -> points, for labels not answered
+    notes: tuple[str, ...] = ()  # what was not graded and why ("bonus: not a question of this problem")
 
     @property
     def score(self) -> float:
-        return sum(g.points for g in self.grades)
+        # one grade per label of the problem, so the sum can't pass the maximum; the cap says it can't
+        return min(sum(g.points for g in self.grades), self.max_score)
 
     @property
     def max_score(self) -> float:
-        answered = {g.label for g in self.grades}
-        return sum(g.max_points for g in self.grades) + sum(
-            p for label, p in self.max_points.items() if label not in answered)
+        """The problem's points (each label once), whatever was submitted."""
+        per_label = {g.label: g.max_points for g in self.grades}
+        per_label.update(self.max_points)
+        return sum(per_label.values())
 
     def as_json(self) -> dict:
         out = {"student": self.student, "problem": self.problem, "score": _num(self.score),
                "max_score": _num(self.max_score), "answers": [g.as_json() for g in self.grades]}
         if self.error:
             out["error"] = self.error
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out
 
 
@@ -50,10 +57,9 @@ def _num(x: float):
     return int(x) if float(x).is_integer() else round(x, 4)
 
 
-def reports_json(reports: list[Report]):
-    """One object for one student, a list for several."""
-    rows = [r.as_json() for r in reports]
-    return rows[0] if len(rows) == 1 else rows
+def reports_json(reports: list[Report]) -> list:
+    """A list, one object per student and problem (for one submission too)."""
+    return [r.as_json() for r in reports]
 
 
 def gradebook_csv(reports: list[Report]) -> str:
@@ -97,10 +103,19 @@ def gradescope_results(report: Report) -> dict:
         tests.append({"name": f"{report.problem} {g.label}", "number": str(k), "score": _num(g.points),
                       "max_score": _num(g.max_points), "status": "passed" if g.verdict == "correct" else "failed",
                       "output": _answer_markdown(g), "output_format": "md", "visibility": "visible"})
+    summary = report.error or f"{len(tests)} answers graded by symbackprop"
     out = {"score": _num(report.score), "execution_time": round(sum(g.seconds for g in report.grades), 3),
-           "output": report.error or f"{len(tests)} answers graded by symbackprop", "visibility": "visible",
+           "output": "\n".join((summary,) + report.notes), "visibility": "visible",
            "stdout_visibility": "hidden", "tests": tests}
     return out
+
+
+def notes_markdown(report: Report) -> str:
+    """A feedback section listing what was not graded and why, or ''."""
+    if not report.notes:
+        return ""
+    from .report.escape import md_escape  # the report package builds on this module
+    return "\n## Not graded as written\n\n" + "".join(f"- {md_escape(_clip(n, 300))}\n" for n in report.notes)
 
 
 def _answer_markdown(g: Grade) -> str:

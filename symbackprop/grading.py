@@ -83,19 +83,20 @@ def grade_answer(problem: Problem, label: str, equation: str, reference: str | N
     supervisor can extend its own deadline and still has the verdict if it
     has to stop the work).  A grade any cap cut short says so in `cut_short`."""
     start = time.perf_counter()
-    result, verdict, reason, conditions, cut = None, "undecided", "", [], False
+    result, verdict, reason, conditions, cut, on_topic = None, "undecided", "", [], False, not reference
     try:
         with time_cap(timeout):
             result = check(problem, equation, activation, None, timeout)
             verdict, reason, conditions = _FROM_CHECK[result.verdict], result.reason, list(result.conditions)
             if verdict == "correct" and reference:
                 verdict, reason = _about_the_question(problem, equation, reference)
+                on_topic = True
             if verdict == "correct" and activation is None:
                 more, cut = _activation_conditions(problem, equation, timeout)
                 conditions += more
     except TimeLimit:
-        cut = True
-        if result is not None and verdict == "correct":  # the answer is true; what it is about is not known
+        cut = True  # only the activation it holds for may be missing, or more (below)
+        if result is not None and verdict == "correct" and not on_topic:  # true, but about what?
             verdict, reason = "undecided", "undecided: the answer holds, but the time limit was reached " \
                                            "before checking that it answers this question"
         elif result is None:

@@ -1,4 +1,8 @@
-"""Grading the demo class end to end: every verdict and named mistake as expected, every output written."""
+"""Grading the demo class end to end: every verdict and named mistake as expected, every output written.
+
+The per-answer time cap is set far above what any answer needs, so no result
+here depends on how busy the machine is: verdicts are exact and mistakes are
+named within a budget of comparisons, not of seconds."""
 
 import csv
 import io
@@ -16,6 +20,7 @@ from symbackprop.verify import check
 ROOT = Path(__file__).resolve().parent.parent
 CLASS = ROOT / "examples" / "class"
 EXPECTED = tomllib.loads((Path(__file__).parent / "data" / "demo_class_expected.toml").read_text())["expect"]
+GENEROUS = "600"  # seconds per answer: a cap that never fires here, however loaded the machine
 MISTAKES = {"missing transpose", "misplaced transpose", "factors swapped", "matrix product instead of ⊙",
             "⊙ instead of matrix product", "missing φ'", "φ' at the activation instead of the pre-activation",
             "pre-activation used for the activation", "missing 1/N", "extra 1/N", "sign flipped",
@@ -27,7 +32,7 @@ def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("grades")
     cache = tmp_path_factory.mktemp("cache")
     code = main(["grade", str(CLASS), "--out", str(out), "--workers", "2", "--quiet", "--cache", str(cache),
-                 "--format", "json"])
+                 "--format", "json", "--timeout", GENEROUS])
     return code, out, cache
 
 
@@ -47,6 +52,7 @@ def test_every_verdict_and_mistake(graded):
     for e in EXPECTED:
         a = got[(e["student"], e["problem"], e["label"])]
         assert (a["verdict"], a["mistake"] or "") == (e["verdict"], e["mistake"]), (e, a["equation"], a["reason"])
+        assert not a["cut_short"], (e, a["reason"])
         if a["verdict"] == "incorrect" and a["witness"]:
             assert a["witness"]["lhs"] != a["witness"]["rhs"]
 
@@ -81,8 +87,9 @@ def test_rerun_reuses_the_cache(graded, tmp_path, capsys):
     lines = (cache / "grades.jsonl").read_text().splitlines()
     assert len(lines) == len(EXPECTED)
     capsys.readouterr()
-    assert main(["grade", str(CLASS / "ada.toml"), "--quiet", "--cache", str(cache), "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["score"] == 7
+    assert main(["grade", str(CLASS / "ada.toml"), "--quiet", "--cache", str(cache), "--format", "json",
+                 "--timeout", GENEROUS]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["score"] == 7
     assert (cache / "grades.jsonl").read_text().splitlines() == lines  # nothing graded again
 
 
@@ -121,7 +128,10 @@ def test_a_real_hang_is_undecided_and_the_batch_finishes(tmp_path, capsys):
         f"[[answer]]\nlabel = \"t1\"\nequation = '''{slow.replace('K', '2')} = {slow.replace('K', '3')}'''\n"
         "[[answer]]\nlabel = \"t2\"\nequation = '''\\nabla_{W^{(L-1)}} L = \\delta^{(L)} (z^{(L-1)})^T'''\n")
     code = main(["grade", str(tmp_path / "s.toml"), "--timeout", "1", "--no-cache", "--quiet", "--format", "json"])
-    out = json.loads(capsys.readouterr().out)
+    out = json.loads(capsys.readouterr().out)[0]
     assert code == 2
-    assert [a["verdict"] for a in out["answers"]] == ["undecided", "correct"]
-    assert "time limit" in out["answers"][0]["reason"]
+    # the hang is killed and costs only itself: the next answer is graded by a fresh worker (under the same
+    # 1 s cap, so on a busy machine it may be undecided too; it is never lost)
+    assert [a["label"] for a in out["answers"]] == ["t1", "t2"]
+    assert out["answers"][0]["verdict"] == "undecided" and "time limit" in out["answers"][0]["reason"]
+    assert out["answers"][1]["verdict"] in ("correct", "undecided")
