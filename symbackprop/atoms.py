@@ -38,6 +38,7 @@ class Atomizer:
     _table: dict = field(default_factory=dict)   # (kind, fname, key) -> Symbol
     _memo: dict = field(default_factory=dict)
     _nonzero: dict = field(default_factory=dict)
+    _deps: dict = field(default_factory=dict)
 
     def atom(self, kind: str, fname: str, key, original) -> se.Symbol:
         k = (kind, fname, key)
@@ -52,6 +53,19 @@ class Atomizer:
         """An atomized expression back in the original leaves."""
         present = {s: self.back[s] for s in e.free_symbols if s in self.back}
         return e.subs(present) if present else e
+
+    def hides_any(self, a, leaves) -> bool:
+        """Does an atom in `a` depend on one of `leaves` (so substituting
+        them must happen before atomizing)?"""
+        leaves = set(leaves)
+        for sym in a.free_symbols:
+            if sym in self.back:
+                deps = self._deps.get(sym)
+                if deps is None:
+                    deps = self._deps[sym] = frozenset(self.back[sym].free_symbols)
+                if deps & leaves:
+                    return True
+        return False
 
     def indicators(self) -> set:
         return {s for s, (kind, _, _) in self.meaning.items() if kind == "ind"}
@@ -146,6 +160,9 @@ class Atomizer:
         key = se.expand(v)
         if key.is_Number:
             return self.step(key)
+        common = self._common_indicators(key)
+        if common:  # b·P + w·x·P = P·(b + w·x): H(P·w) = P·H(w)
+            return se.Mul(*common) * self.step(se.expand(key / se.Mul(*common)))
         if self.positive(key):
             return se.Integer(1)
         neg = se.expand(-key)
@@ -154,6 +171,19 @@ class Atomizer:
         if str(neg) < str(key):  # one pair of atoms per ± pair: 1{w > 0} = 1{-w < 0}
             return self.indicator("-", neg)
         return self.indicator("+", key)
+
+    def _common_indicators(self, key) -> list:
+        """Indicator atoms that divide every term of a sum."""
+        if not isinstance(key, se.Add):
+            return []
+        common = None
+        for t in key.args:
+            factors = set(t.args) if isinstance(t, se.Mul) else {t}
+            mine = {f for f in factors if f in self.meaning and self.meaning[f][0] == "ind"}
+            common = mine if common is None else common & mine
+            if not common:
+                return []
+        return sorted(common, key=str)
 
     def _indicator_like(self, a) -> bool:
         """An indicator atom a, or its complement 1 - a."""

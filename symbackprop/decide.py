@@ -61,15 +61,6 @@ class _Outcome:
     kinks: list = field(default_factory=list)
 
 
-def _prove_entry(a, b, prem, cond: Condition, atomizers: tuple) -> _Outcome:
-    """With the plain atoms, or else with exponentials split over sums."""
-    for atomizer in atomizers:
-        out = _prove_with(a, b, prem, cond, atomizer)
-        if out.proved:
-            return out
-    return out
-
-
 def _prove_with(a, b, prem, cond: Condition, atomizer: Atomizer) -> _Outcome:
     """Every substitution of the condition must prove a = b under the premises."""
     out = _Outcome(proved=True, vacuous=True)
@@ -101,8 +92,11 @@ def decide(problem, net, entries, where: str = "") -> Result:
     preferred = _NONE
     for a, b, binds, idx, prem in entries:
         order = [preferred] + [c for c in conditions if c is not preferred]
-        for cond in order:
-            outcome = _prove_entry(a, b, prem, cond, atomizers[cond.label])
+        # plain atoms under every condition first; exponentials split over
+        # sums (bigger, so slower) only for an entry nothing else proves
+        attempts = [(c, 0) for c in order] + [(c, 1) for c in order]
+        for cond, split in attempts:
+            outcome = _prove_with(a, b, prem, cond, atomizers[cond.label][split])
             if outcome.proved:
                 if cond.label:
                     needed.add(cond.label)

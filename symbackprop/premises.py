@@ -58,13 +58,14 @@ def restrict(premises, base_subs: dict | None = None, protected: frozenset = fro
     subs = dict(base_subs or {})
     conditions = []
     for u, rel in premises:
-        v = se.expand(u.subs(subs)) if subs else se.expand(u)
-        if v.is_Number:
-            if not _holds(v, rel):
-                return Restriction(subs, (), f"the premise can never hold (it reads {v} {REL_TEXT[rel]} 0)")
+        v = u.subs(subs) if subs else u  # not expanded: z~·H(z~) keeps its indicator factor
+        flat = se.expand(v)
+        if flat.is_Number:
+            if not _holds(flat, rel):
+                return Restriction(subs, (), f"the premise can never hold (it reads {flat} {REL_TEXT[rel]} 0)")
             continue
         if rel == "=":
-            solved = _solve_for_leaf(v, protected)
+            solved = _solve_for_leaf(flat, protected)
             if solved is not None:
                 s, value = solved
                 subs = {k: se.expand(x.subs({s: value})) for k, x in subs.items()}
@@ -72,11 +73,16 @@ def restrict(premises, base_subs: dict | None = None, protected: frozenset = fro
                 continue
         conditions.append((v, rel))
     # earlier conditions may mention a leaf solved later
-    conditions = [(se.expand(u.subs(subs)), rel) for u, rel in conditions]
+    conditions = [(u.subs(subs) if subs else u, rel) for u, rel in conditions]
+    kept = []
     for u, rel in conditions:
-        if u.is_Number and not _holds(u, rel):
-            return Restriction(subs, (), f"the premise can never hold (it reads {u} {REL_TEXT[rel]} 0)")
-    return Restriction(subs, tuple((u, r) for u, r in conditions if not u.is_Number))
+        flat = se.expand(u)
+        if flat.is_Number:
+            if not _holds(flat, rel):
+                return Restriction(subs, (), f"the premise can never hold (it reads {flat} {REL_TEXT[rel]} 0)")
+            continue
+        kept.append((u, rel))
+    return Restriction(subs, tuple(kept))
 
 
 def facts_for(restriction: Restriction, atomizer):

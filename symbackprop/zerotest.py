@@ -144,8 +144,12 @@ def zero_test(expr, atomizer: Atomizer, leaf_subs: dict | None = None, facts: di
     `leaf_subs` replace leaves first (a premise solved for a variable, a side
     condition); `facts` fix indicator atoms (premises).  Exact first; then,
     if `almost`, almost everywhere (see the module docstring)."""
-    e = expr.subs(leaf_subs) if leaf_subs else expr
-    a = atomizer(e)
+    a = atomizer(expr)
+    if leaf_subs:
+        if atomizer.hides_any(a, leaf_subs):
+            a = atomizer(expr.subs(leaf_subs))  # a substituted leaf sits inside an atom: redo it
+        else:
+            a = a.subs(leaf_subs)  # cheap: the atoms don't change
     facts = facts or {}
     if _exact_zero(a.subs(facts) if facts else a, atomizer):
         return Zero(True)
