@@ -34,7 +34,7 @@ _SYMBOLS = {
 }
 _ASCII_OPS = {"+": "+", "-": "-", "=": "=", "<": "<", ">": ">", "/": "/", "(": "(", ")": ")", "[": "[",
               "]": "]", ",": ",", ";": ";", "'": "'", "!": "!", "|": r"\vert "}
-_FUNCTIONS = {"exp": r"\exp", "log": r"\log", "ln": r"\ln", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh",
+_FUNCTIONS = {"exp": r"\exp", "Exp": r"\exp", "log": r"\log", "ln": r"\ln", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh",
               "max": r"\max", "min": r"\min"}
 _TOKEN = re.compile(r"\s+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z]+|\*\*|.", re.S)
 _ACCENTS = {"\u0303": r"\tilde", "\u0302": r"\hat", "\u0304": r"\bar"}  # combining marks: z̃ ŷ
@@ -177,8 +177,9 @@ def value_tex(text) -> TeX:
 # ------------------------------------------------------------ prose with formula fragments
 _GREEK_OR_MATH = "".join(k for k in _SYMBOLS if k not in "…−·")
 _SCRIPTED = re.compile(r"[A-Za-z0-9" + _GREEK_OR_MATH + "".join(_ACCENTS) + r"'\)\}\]][_^][{(A-Za-z0-9]")
+_INDEXED = re.compile(r"[A-Za-z][" + "".join(_ACCENTS) + r"]?\[\d+(?:,\d+)*\]")  # Exp(o[1])/(...
 _NAME = re.compile(r"^\(?[A-Za-z" + _GREEK_OR_MATH + r"][" + "".join(_ACCENTS) + r"]?\[\d+(?:,\d+)*\]\)?$")  # x[1]
-_SIGNED = re.compile(r"^[≈(\[]*[-−]\d")
+_SIGNED = re.compile(r"^[≈(\[]*[-−](?:\d|[A-Za-z])")  # -2, ≈-0.5, -margin
 _LETTER_SHIFT = re.compile(r"^\(?[A-Za-z][-+]\d+\)?$")
 _CALL = re.compile(r"^\(?(?:exp|log)\(")
 _PREFIX = ("Σ", "∂", "∇")
@@ -190,7 +191,7 @@ _TRAIL = ".,;:"
 
 def _mathy(word: str) -> bool:
     core = word.rstrip(_TRAIL)
-    return bool(core) and bool(_SCRIPTED.search(core) or _SIGNED.match(core) or _LETTER_SHIFT.match(core) or _NAME.match(core)
+    return bool(core) and bool(_SCRIPTED.search(core) or _SIGNED.match(core) or _LETTER_SHIFT.match(core) or _NAME.match(core) or _INDEXED.search(core)
                                or _CALL.match(core) or any(ch in _GREEK_OR_MATH + "{" for ch in core))
 
 

@@ -173,7 +173,7 @@ def _outcome(problem: Problem, claim, activation: str) -> Outcome:
     ae = bool(getattr(r, "almost_everywhere", False))
     out = dict(activation=activation, verdict=v, mark=MARKS[v], tex_mark=TeX(TEX_MARKS[v]),
                expected=claim.expected(activation), reason=_reason(r.reason, ae), method=r.method,
-               conditions=", ".join(r.conditions), qualifier=_QUALIFIER if ae else "")
+               conditions=", ".join(r.conditions), qualifier=_qualifier(ae, getattr(r, "vacuous", False)))
     out["numbers"] = tuple((n.side, ", ".join(str(i + 1) for i in n.entry), n.printed, n.status, n.exact)
                            for n in r.numbers if n.status in ("exact", "rounded", "truncated", "wrong"))
     if r.witness:
@@ -185,6 +185,11 @@ def _outcome(problem: Problem, claim, activation: str) -> Outcome:
 
 
 _QUALIFIER = "almost everywhere"
+
+
+def _qualifier(almost_everywhere: bool, vacuous: bool) -> str:
+    """What a bare ✓ would hide: a proof up to a set of measure zero, or one whose premise never holds."""
+    return "vacuously" if vacuous else (_QUALIFIER if almost_everywhere else "")
 
 
 def _reason(reason: str, almost_everywhere: bool) -> str:
@@ -202,18 +207,18 @@ def _small_instances(problem: Problem):
     can be evaluated gives the shortest worked example."""
     n = len(problem.sizes)
     if problem.kind == "softmax-hinge":
-        return [(3,), None]
+        return [((3,), None), (None, None)]
     if problem.kind == "mlp-mse-batch":
-        return [tuple([1] * (k + 1)) + (2,) for k in range(1, n)] + [None]
-    return [tuple([1] * k) + (2,) for k in range(1, n)] + [None]
+        return [(tuple([1] * (k + 1)), 2) for k in range(1, n)] + [(None, None)]
+    return [(tuple([1] * k) + (2,), None) for k in range(1, n)] + [(None, None)]
 
 
 def _worked(problem: Problem, claim) -> Worked | None:
     if problem.numeric:
         return None
-    for sizes in _small_instances(problem):
+    for sizes, batch in _small_instances(problem):
         try:
-            found = first_entry(problem, claim.latex, None, sizes)
+            found = first_entry(problem, claim.latex, None, sizes, batch)
         except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError):
             continue
         if found is None:
@@ -301,7 +306,8 @@ def feedback_page(report: Report, title: str = "") -> FeedbackPage:
             ", ".join(f"{k} = {v}" for k, v in w.bindings.items()) if w else "",
             tuple(w.functions.values()) if w else (),
             tuple((TeX(name_tex(k)), v) for k, v in w.values.items()) if w else (),
-            w.lhs if w else "", w.rhs if w else "", ", ".join(g.conditions), _QUALIFIER if ae else ""))
+            w.lhs if w else "", w.rhs if w else "", ", ".join(g.conditions),
+            _qualifier(ae, getattr(g, "vacuous", False))))
     answered = {g.label for g in report.grades}
     return FeedbackPage(report.student, report.problem, title or report.problem,
                         f"{_num(report.score)} / {_num(report.max_score)}", report.error, tuple(rows),
