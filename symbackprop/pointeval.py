@@ -219,6 +219,8 @@ def show_pair(a, b) -> tuple[str, str]:
 def _decimal(v, digits: int) -> str:
     if _is_exact(v):
         return _fraction_str(v)
+    if v.contains(0):  # a value within rounding of 0: say how close, not "≈-0"
+        return "≈0 (±" + arb(v.rad()).str(2, radius=False) + ")"
     return "≈" + v.str(digits, radius=False)
 
 

@@ -149,29 +149,22 @@ class Problem:
     def instances(self, sizes=None, batch=None) -> list[tuple[tuple[int, ...], int | None]]:
         """The instances a claim is checked on: the given (or default) sizes,
         and a second one whose every width and batch differs, so a literal
-        that equals one instance's size can't make a claim true.  Small
-        instances get each size + 1; large ones a small second instance."""
+        that equals one instance's size can't make a claim true.  The second
+        keeps the pattern of equal and unequal sizes (a square weight stays
+        square): each size + 1 when all are small, else the distinct sizes
+        mapped in order onto 2, 3, 4, ... (cheap, so checked first)."""
         first = self.check_sizes(sizes, batch)
         if self.numeric:
             return [first]
         widths, n = first
-        if max(widths + ((n,) if n else ())) <= 8:
-            second = (tuple(w + 1 for w in widths), n + 1 if n else None)
+        values = widths + ((n,) if n else ())
+        if max(values) <= 8:
+            new = {v: v + 1 for v in values}
         else:
-            used: set = set()
-            out = []
-            for w in widths:
-                v = 2
-                while v == w or v in used:
-                    v += 1
-                used.add(v)
-                out.append(v)
-            m = None
-            if n:
-                m = 2
-                while m == n or m in used:
-                    m += 1
-            second = (tuple(out), m)
+            new = {v: k + 2 for k, v in enumerate(sorted(set(values)))}
+            if any(new[v] == v for v in values):
+                new = {v: v + 1 for v in values}
+        second = (tuple(new[w] for w in widths), new[n] if n else None)
         return [first, self.check_sizes(*second)]
 
     def describe_sizes(self, sizes, batch=None) -> str:

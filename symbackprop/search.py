@@ -28,9 +28,9 @@ from .witness import Witness, random_point
 __all__ = ["search", "WITNESS_TRIES", "QUICK_TRIES"]
 
 WITNESS_TRIES = 200
-QUICK_TRIES = 2      # the first look, before any proof is attempted
+QUICK_TRIES = 1      # the first look, before any proof is attempted
 WITNESS_POLISH = 12  # further tries after the first counterexample, for a simpler one
-MAX_QUICK_ENTRIES = 4096
+QUICK_ENTRIES = 48   # spread over the claim's entries: a wrong formula is usually wrong in most
 
 
 def _target_mode(problem) -> str:
@@ -160,7 +160,7 @@ def search(problem, net, entries, tries: int = WITNESS_TRIES, kinks: bool = Fals
             break
         point = searcher.point(rng, simple=attempt < max(1, tries // 2))
         cache: dict = {}
-        batch = entries[:MAX_QUICK_ENTRIES] if quick else [entries[attempt % len(entries)]]
+        batch = _spread(entries, QUICK_ENTRIES) if quick else [entries[attempt % len(entries)]]
         for entry in batch:
             w = searcher.try_entry(point, entry, cache, kinks)
             if w is not None:
@@ -171,6 +171,14 @@ def search(problem, net, entries, tries: int = WITNESS_TRIES, kinks: bool = Fals
         if quick and best is not None:
             break
     return best
+
+
+def _spread(entries: list, k: int) -> list:
+    """At most k entries, evenly spaced (first and last included)."""
+    if len(entries) <= k:
+        return entries
+    step = (len(entries) - 1) / (k - 1)
+    return [entries[round(i * step)] for i in range(k)]
 
 
 def _size(w: Witness) -> int:
