@@ -241,3 +241,13 @@ def test_long_counterexample_keeps_every_value():
     check_markdown(out, "gradescope ada t1")
     for v in values.values():
         assert v.lstrip("-") in out
+
+
+def test_golden_and_hostile_feedback_render(tmp_path):
+    """The golden report (raw HTML, `$`, `#` and `|` in what the student typed) and the hostile one."""
+    from test_report import _fixed_report, _hostile_report
+
+    for report in (_fixed_report(), _hostile_report(tmp_path)[0]):
+        check_markdown(render_feedback(feedback_page(report, "MLE"), "md"), f"feedback {report.student}")
+        for t in gradescope_results(report)["tests"]:
+            check_markdown(t["output"], f"gradescope {report.student} {t['name']}")

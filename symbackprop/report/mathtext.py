@@ -190,9 +190,13 @@ _TRAIL = ".,;:"
 
 
 def _mathy(word: str) -> bool:
+    """A word that is (part of) a formula: scripts, an indexed name, a signed
+    number, l-1, exp(...), a Greek letter or math symbol, a brace group."""
     core = word.rstrip(_TRAIL)
-    return bool(core) and bool(_SCRIPTED.search(core) or _SIGNED.match(core) or _LETTER_SHIFT.match(core) or _NAME.match(core) or _INDEXED.search(core)
-                               or _CALL.match(core) or any(ch in _GREEK_OR_MATH + "{" for ch in core))
+    if not core:
+        return False
+    patterns = (_SCRIPTED.search, _INDEXED.search, _SIGNED.match, _LETTER_SHIFT.match, _NAME.match, _CALL.match)
+    return any(p(core) for p in patterns) or any(ch in _GREEK_OR_MATH + "{" for ch in core)
 
 
 def _operand(word: str) -> bool:
