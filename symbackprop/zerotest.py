@@ -149,7 +149,7 @@ def zero_test(expr, atomizer: Atomizer, leaf_subs: dict | None = None, facts: di
         if atomizer.hides_any(a, leaf_subs):
             a = atomizer(expr.subs(leaf_subs))  # a substituted leaf sits inside an atom: redo it
         else:
-            a = a.subs(leaf_subs)  # cheap: the atoms don't change
+            a = a.subs({s: atomizer(v) for s, v in leaf_subs.items()})  # cheap: the atoms don't change
     facts = facts or {}
     if _exact_zero(a.subs(facts) if facts else a, atomizer):
         return Zero(True)
