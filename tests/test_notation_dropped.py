@@ -136,8 +136,20 @@ def _problem(pid):
     return _PROBLEMS[pid]
 
 
+OPERATORS = [  # \frac{d}{dx} is an operator like \frac{\partial}{\partial x}, not d/(d x) times what follows
+    (CS, r"\frac{d}{d (\mathbf{b}_2)_k} z_k = 1", "proved"),
+    (CS, r"\frac{\mathrm{d}}{\mathrm{d} (\mathbf{W}_2)_{kh}} z_k = \phi((\mathbf{W}_1 \mathbf{x} + \mathbf{b}_1)_h)", "proved"),
+    (CS, r"2 \frac{d}{d (\mathbf{b}_2)_k} z_k = 2", "proved"),
+    (CS, r"\frac{d}{d (\mathbf{b}_2)_k} z_k = 2", "refuted"),
+    (CS, r"z_k = \frac{d}{d (\mathbf{b}_2)_k}", "ill-formed"),
+    (MLE, r"\hat{y}_1 = 1\,000 \hat{y}_1", "ill-formed"),   # TeX prints one number: not 1 · 000
+    (MLE, r"6 \hat{y}_1 = 2 3 \hat{y}_1", "ill-formed"),
+    (MLE, r"6 \hat{y}_1 = 2 \cdot 3 \hat{y}_1", "proved"),
+]
+
+
 def _cases():
-    for table in (PRIMES, UNICODE, KRONECKER, REFUSED):
+    for table in (PRIMES, UNICODE, KRONECKER, REFUSED, OPERATORS):
         for pid, latex, want in table:
             problem = _problem(pid)
             for activation in (problem.activation,) + tuple(problem.also_check):

@@ -31,6 +31,33 @@ class Fn:
     after: tuple = ()
 
 
+def _is_d(node) -> bool:
+    return isinstance(node, S.Name) and node.base == "d" and node.kind == "letter" and not node.accents \
+        and set(node.styles) <= {"rm"}
+
+
+def _after_d(node):
+    """`d X` (or `\\mathrm{d} X`): X, else None."""
+    items = list(node.items) if isinstance(node, S.Product) else []
+    if len(items) < 2 or not _is_d(items[0]):
+        return None
+    rest = items[1:]
+    return rest[0] if len(rest) == 1 else S.Product(tuple(rest), pos=rest[0].pos, end=node.end)
+
+
+def _leibniz(node: S.Frac):
+    """(numerator, variable) of a derivative written with d instead of ∂."""
+    num, wrt = _after_d(node.num), _after_d(node.den)
+    return (num, wrt) if num is not None and wrt is not None else None
+
+
+def _leibniz_operator(item):
+    """`\\frac{d}{d X}` (an operator on what follows): X, else None."""
+    if isinstance(item, S.Frac) and _is_d(item.num):
+        return _after_d(item.den)
+    return None
+
+
 def _is_arg_list(item) -> bool:
     """`(a, b)`: two or more values in brackets, only meaningful after a function."""
     return isinstance(item, S.Group) and item.kind in ("paren", "bracket", "set") and len(item.items) > 1
@@ -50,6 +77,24 @@ def _names_input(value) -> bool:
 class Calls:
     # ------------------------------------------------------------ products
     def product(self, items: list, node) -> M.Sem:
+        for k, item in enumerate(items):
+            wrt = _leibniz_operator(item)
+            if wrt is None:
+                continue
+            # \frac{d}{dx} f swallows the rest of the product, as \frac{\partial}{\partial x} does
+            body = items[k + 1:]
+            if not body:
+                raise self.fail("\\frac{d}{d x} needs something to differentiate on its right", item)
+            body_node = body[0] if len(body) == 1 else S.Product(tuple(body), pos=body[0].pos, end=node.end)
+            deriv = M.Deriv(self.expr(body_node), self.wrt(wrt), pos=item.pos, text=self.text(item))
+            if k == 0:
+                return deriv
+            dotted = isinstance(items[k - 1], S.Token) and items[k - 1].kind == "cdot"
+            head = items[:k - 1] if dotted else items[:k]
+            if not head:
+                raise self.fail("\\cdot needs a factor on each side", items[k - 1])
+            left = self.product(head, node) if len(head) > 1 else self.expr(head[0])
+            return M.Mul(left, deriv, dotted, pos=node.pos, text=self.text(node))
         written, resolved, dots = [], [], []  # aligned lists, \cdot tokens removed
         pending_dot = None
         for item in items:
@@ -58,6 +103,9 @@ class Calls:
                     raise self.fail(f"{item.text or 'cdot'} needs a factor on each side", item)
                 pending_dot = item
                 continue
+            if written and not pending_dot and _numeral(written[-1]) and _numeral(item):
+                # TeX prints `2 3` and `1\,000` as one number: never a product
+                raise self.fail("two numbers side by side: write 2 \\cdot 3 for a product", item)
             after = resolved[-1] if resolved else None
             if isinstance(item, S.Group) and item.kind in ("paren", "bracket") and _is_loss(after):
                 resolved.append(item)  # Err(y, z), L(W): maybe the inputs' names, read below
@@ -216,6 +264,10 @@ class Calls:
             else:
                 raise self.fail(f"a subscript on {fn}: write {fn}(x)_i or {fn}(x_i)", node)
         return Fn(fn + "'" * primes, None, node.pos, tuple(after))
+
+
+def _numeral(item) -> bool:
+    return isinstance(item, S.Num) or (isinstance(item, S.Scripted) and isinstance(item.base, S.Num))
 
 
 def _positive_integer(script) -> bool:

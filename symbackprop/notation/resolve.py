@@ -17,7 +17,7 @@ from ..errors import IllFormed
 from . import functions as F
 from . import meaning as M
 from . import syntax as S
-from .calls import Calls, Fn
+from .calls import Calls, Fn, _leibniz, _leibniz_operator
 from .scripts import ScriptReader
 from .tables import NameRule, Notation, _is_letter, _is_transpose, _word, read_layer
 
@@ -31,25 +31,6 @@ _OTHERWISE = {"else", "otherwise", "sonst", "if else"}
 
 def _words(name) -> str:
     return " ".join(name.base.replace(",", " ").split()).lower() if isinstance(name, S.Name) else ""
-
-
-def _after_d(node):
-    """`d X` (or `\\mathrm{d} X`): X, else None."""
-    items = list(node.items) if isinstance(node, S.Product) else []
-    if len(items) < 2:
-        return None
-    d = items[0]
-    if not (isinstance(d, S.Name) and d.base == "d" and d.kind == "letter" and not d.accents
-            and set(d.styles) <= {"rm"}):
-        return None
-    rest = items[1:]
-    return rest[0] if len(rest) == 1 else S.Product(tuple(rest), pos=rest[0].pos, end=node.end)
-
-
-def _leibniz(node: S.Frac):
-    """(numerator, variable) of a derivative written with d instead of ∂."""
-    num, wrt = _after_d(node.num), _after_d(node.den)
-    return (num, wrt) if num is not None and wrt is not None else None
 
 
 class _Resolver(ScriptReader, Calls):
@@ -78,6 +59,8 @@ class _Resolver(ScriptReader, Calls):
             leibniz = _leibniz(node)
             if leibniz is not None:  # \frac{dL}{dW}, \frac{\mathrm{d} L}{\mathrm{d} W}
                 return M.Deriv(self.expr(leibniz[0]), self.wrt(leibniz[1]), **kw)
+            if _leibniz_operator(node) is not None:
+                raise self.fail("\\frac{d}{d x} needs something to differentiate on its right", node)
             return M.Div(self.expr(node.num), self.expr(node.den), **kw)
         if isinstance(node, S.Deriv):
             return M.Deriv(self.expr(node.num), self.wrt(node.wrt), **kw)
