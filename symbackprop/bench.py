@@ -11,6 +11,8 @@
 3. The catalogue (`symbackprop verify`) and grading (median seconds per
    answer with warm caches; a synthetic class of 500 submissions × 12
    answers with `--workers 2`).
+4. Wrong claims (refuted by the certified quick look) and hard cases, each
+   in its own process, beside the time issue 10 measured before.
 
 This module measures; it asserts nothing (timings on a shared machine are
 not tests).
@@ -212,6 +214,38 @@ def grading_class_seconds(students: int = 500, answers: int = 12) -> tuple[float
 
 
 # ------------------------------------------------------------ the report
+# ------------------------------------------------------------ 4. refutations and hard cases
+# (problem, sizes, batch, activation, claim, what the issue measured before the certified quick look)
+HARD_CASES = [
+    ("mle-sheet4", "32,32,32", None, "relu", "missing-transpose twin of ∇W^{(0)}",
+     r"\nabla_{W^{(0)}} L = ((W^{(1)}) (\hat{y} - y) \odot \varphi'(\tilde{z}^{(1)})) (x)^T", "54 s"),
+    ("mle-sheet4", "32,32,32", None, "relu", "∇W^{(1)} with φ at the activation",
+     r"\nabla_{W^{(1)}} L = (\hat{y} - y) (\tilde{z}^{(1)})^T", "-"),
+    ("mle-sheet4", None, None, "relu", "exp tower",
+     r"\delta^{(L)} = \exp(\exp(\exp(\exp(\exp(\hat{y})))))", "undecided after 60 s"),
+    ("assignment1", "2,3,4,5", 6, "relu", "δ recursion (true), ReLU",
+     r"\delta_l = (W_{l+1}^T \delta_{l+1}) \odot f'_l(S_l)", "undecided after 500 s"),
+    ("assignment1", "2,3,4,5", 6, "generic", "δ recursion (true), generic f",
+     r"\delta_l = (W_{l+1}^T \delta_{l+1}) \odot f'_l(S_l)", "0.1 s"),
+]
+
+
+def hard_case_rows() -> list[dict]:
+    rows = []
+    for problem, sizes, batch, activation, name, latex, before in HARD_CASES:
+        argv = [sys.executable, "-m", "symbackprop", "check", "--problem", problem, "--activation", activation,
+                "--format", "json", "--timeout", "600", latex]
+        if sizes:
+            argv[4:4] = ["--sizes", sizes]
+        if batch:
+            argv[4:4] = ["--batch", str(batch)]
+        wall, peak, out = _run(argv)
+        data = json.loads(out) if out.strip().startswith("{") else {"verdict": "error", "seconds": wall}
+        rows.append({"case": name, "problem": problem, "sizes": sizes or "default", "verdict": data["verdict"],
+                     "check_s": data["seconds"], "wall_s": wall, "peak_mb": peak, "before": before})
+    return rows
+
+
 def _fmt(x, digits=3) -> str:
     if x is None:
         return f"no finish (>{NAIVE_CAP:g} s)"
@@ -227,6 +261,7 @@ def run_bench(widths=(4, 8, 16, 32, 64), fmt: str = "text", quick: bool = False)
     result["naive"] = naive_rows()
     result["scaling"] = scaling_rows(widths) + scaling_rows((16,), ("generic",))
     result["exponent_relu"] = fitted_exponent(result["scaling"])
+    result["hard_cases"] = hard_case_rows()
     result["verify_s"] = verify_seconds()
     result["grading_warm_median_s"] = warm_grading_median()
     n_students = 100 if quick else 500
@@ -282,7 +317,12 @@ def render(r: dict) -> str:
     for (act, w), (p, wall, peak, each) in totals.items():
         out.append(f"{act:8} {w:>5} {statistics.median(each):>15.3f} {p:>14.2f} {wall:>13.2f} {peak:>8.0f}")
     out += ["", f"fitted exponent (ReLU, total proof time ∝ width^k, widths ≥ 8): k = {r['exponent_relu']:.2f}",
-            "", "3. Catalogue and grading",
+            "", "4. Wrong claims and hard cases, one process each (check; 'before' as measured in issue 10)",
+            f"{'case':42} {'sizes':10} {'verdict':10} {'check s':>8} {'wall s':>7} {'peak MB':>8}  before"]
+    for row in r.get("hard_cases", []):
+        out.append(f"{row['case']:42} {row['sizes']:10} {row['verdict']:10} {row['check_s']:>8.2f} "
+                   f"{row['wall_s']:>7.2f} {row['peak_mb']:>8.0f}  {row['before']}")
+    out += ["", "3. Catalogue and grading",
             f"symbackprop verify (whole catalogue): {r['verify_s']:.2f} s wall",
             f"grading, warm caches: median {1000 * r['grading_warm_median_s']:.1f} ms per answer",
             f"grading a synthetic class, {r['grading_class_answers']} answers, --workers 2: "
