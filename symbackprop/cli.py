@@ -25,6 +25,26 @@ from .verify import check
 __all__ = ["Exit", "main", "console_main"]
 
 
+VERDICTS = """\
+What a verdict promises:
+  proved       on two instances whose every size differs, the two sides are
+               equal as an exact algebraic identity at every point the side
+               conditions and premises allow (no sampling, no simplify)
+  proved almost everywhere
+               the same except on a named set of measure zero where a step's
+               argument is 0 (a pre-activation, an input); JSON
+               "almost_everywhere": true and "fails_where"
+  proved vacuously
+               the premise can never hold
+  refuted      a counterexample: exact rational inputs (and a polynomial for a
+               generic activation) satisfying the side conditions and premises,
+               where both sides certainly differ (exact rationals or certified
+               intervals); shown with the values it depends on
+  ill-formed / unparseable / undecided
+               can't be true as written / can't be read (with a position) /
+               neither within the time cap (never counted as correct)"""
+
+
 class Exit(enum.IntEnum):
     OK = 0            # verify: every verdict as expected; check: proved
     FAILED = 1        # verify: a verdict differs; check: refuted or ill-formed
@@ -38,7 +58,8 @@ _CHECK_EXIT = {Verdict.PROVED: Exit.OK, Verdict.REFUTED: Exit.FAILED, Verdict.IL
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="symbackprop", description="Exact verification of backprop derivations "
-                                "written in course LaTeX.")
+                                "written in course LaTeX.", epilog=VERDICTS,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     v = sub.add_parser("verify", help="run the catalogue and compare every verdict with the expected one",
                        description="Run the catalogue (default: every problem in derivations/). Exit 0 only if "
@@ -52,8 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--crosscheck-scale", type=int, default=4, metavar="K",
                    help="widths (and batch, classes) multiplied by K for the cross-check (default 4)")
     c = sub.add_parser("check", help="check one claim",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Check one claim. Exit 0 proved, 1 refuted or ill-formed, "
-                                   "2 unparseable, undecided or usage error.")
+                                   "2 unparseable, undecided or usage error.\n\n" + VERDICTS)
     c.add_argument("latex", metavar="LATEX", help="the claim, e.g. '\\delta^{(L)} = \\hat{y} - y'")
     c.add_argument("--problem", required=True, help=f"problem id ({', '.join(problem_ids())})")
     c.add_argument("--activation", choices=("relu", "generic"), default=None,

