@@ -208,11 +208,12 @@ def test_escaping():
     ("j = 2, y_i = 1", r"$j = 2,\ y_{i} = 1$"),
     ("exp(2) - 1", r"$\exp (2) - 1$"),
     ("[0.25, 0.26]", r"$[0.25,\ 0.26]$"),
+    ("≈0 (±1.2e-15)", r"$\approx 0 (\pm 1.2\cdot 10^{-15})$"),
     ("z̃^(1)[2] = 0", r"$\tilde{z}^{(1)}_{2} = 0$"),
     ("W^(1)[1,1]*x[1] + b_1[2]", r"$W^{(1)}_{11}\, x_{1} + b_{1}{}_{2}$"),
     (r"\input{x}", r"\textbackslash{}input\{x\}"),
     ("a$b^", r"a\$b\textasciicircum{}"),
-], ids=["fraction", "approx", "polynomial", "bindings", "exp", "interval", "kink", "names", "command", "dollar"])
+], ids=["fraction", "approx", "polynomial", "bindings", "exp", "interval", "near-zero", "kink", "names", "command", "dollar"])
 def test_value_tex(text, tex):
     assert value_tex(text) == tex, text
 
