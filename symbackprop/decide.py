@@ -61,7 +61,7 @@ class _Outcome:
     kinks: list = field(default_factory=list)
 
 
-def _prove_with(a, b, prem, cond: Condition, atomizer: Atomizer) -> _Outcome:
+def _prove_with(a, b, prem, cond: Condition, atomizer: Atomizer, almost: bool) -> _Outcome:
     """Every substitution of the condition must prove a = b under the premises."""
     out = _Outcome(proved=True, vacuous=True)
     for subs in cond.substitutions:
@@ -72,7 +72,7 @@ def _prove_with(a, b, prem, cond: Condition, atomizer: Atomizer) -> _Outcome:
         if isinstance(facts, str):
             continue
         out.vacuous = False
-        z = zero_test(a - b, atomizer, restriction.leaf_subs, facts)
+        z = zero_test(a - b, atomizer, restriction.leaf_subs, facts, almost=almost, exact=not almost)
         if not z:
             return _Outcome()
         out.kinks += list(z.kinks)
@@ -92,11 +92,12 @@ def decide(problem, net, entries, where: str = "") -> Result:
     preferred = _NONE
     for a, b, binds, idx, prem in entries:
         order = [preferred] + [c for c in conditions if c is not preferred]
-        # plain atoms under every condition first; exponentials split over
-        # sums (bigger, so slower) only for an entry nothing else proves
-        attempts = [(c, 0) for c in order] + [(c, 1) for c in order]
-        for cond, split in attempts:
-            outcome = _prove_with(a, b, prem, cond, atomizers[cond.label][split])
+        # exact with plain atoms under every condition first (so "margin > 0"
+        # beats "almost everywhere except where margin = 0"); then almost
+        # everywhere; exponentials split over sums (bigger, so slower) last
+        attempts = [(c, split, almost) for split in (0, 1) for almost in (False, True) for c in order]
+        for cond, split, almost in attempts:
+            outcome = _prove_with(a, b, prem, cond, atomizers[cond.label][split], almost)
             if outcome.proved:
                 if cond.label:
                     needed.add(cond.label)

@@ -40,6 +40,7 @@ class Evaluator(FunctionsAndIndicators):
         self.label_var = label_var
         self.ranges: dict[str, set[int]] = {}
         self._memo: dict = {}
+        self._vars: dict = {}
         self._frames: list[list] = []
         self.printed: dict | None = None  # worked examples: symbol -> printed decimal (M.Number)
 
@@ -47,8 +48,21 @@ class Evaluator(FunctionsAndIndicators):
         return IllFormed(msg, node.pos, node.text)
 
     # ------------------------------------------------------------ entry point
+    def _depends_on(self, node: M.Sem) -> frozenset:
+        """The index and layer variables (and the label) a node's value can
+        depend on; cached by identity, since hashing a deep tree is slow."""
+        found = self._vars.get(id(node))
+        if found is None:
+            names = frozenset(M.free_indices(node) | M.layer_vars(node) |
+                              ({self.label_var} if self.label_var else set()))
+            found = self._vars[id(node)] = (node, names)  # the node is kept alive, so its id stays its own
+        return found[1]
+
     def value(self, node: M.Sem, env: Env) -> np.ndarray:
-        key = (node, env)
+        # memoized on the bindings the node can see: the same subtree under
+        # other values of unrelated indices is the same value
+        names = self._depends_on(node)
+        key = (id(node), tuple(b for b in env.binds if b[0] in names), env.world)
         cached = self._memo.get(key)
         if cached is not None:
             value, records = cached

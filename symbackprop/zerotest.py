@@ -139,11 +139,12 @@ def _multilinear(num, ctx, indicator_positions: list[int], exclusive: list[tuple
 
 
 def zero_test(expr, atomizer: Atomizer, leaf_subs: dict | None = None, facts: dict | None = None,
-              almost: bool = True) -> Zero:
+              almost: bool = True, exact: bool = True) -> Zero:
     """Is `expr` (un-atomized, over the network's leaves) identically zero?
     `leaf_subs` replace leaves first (a premise solved for a variable, a side
-    condition); `facts` fix indicator atoms (premises).  Exact first; then,
-    if `almost`, almost everywhere (see the module docstring)."""
+    condition); `facts` fix indicator atoms (premises).  Exact first (unless
+    `exact` is off: the caller already knows it fails); then, if `almost`,
+    almost everywhere (see the module docstring)."""
     a = atomizer(expr)
     if leaf_subs:
         if atomizer.hides_any(a, leaf_subs):
@@ -151,7 +152,7 @@ def zero_test(expr, atomizer: Atomizer, leaf_subs: dict | None = None, facts: di
         else:
             a = a.subs({s: atomizer(v) for s, v in leaf_subs.items()})  # cheap: the atoms don't change
     facts = facts or {}
-    if _exact_zero(a.subs(facts) if facts else a, atomizer):
+    if exact and _exact_zero(a.subs(facts) if facts else a, atomizer):
         return Zero(True)
     if not almost:
         return Zero(False)
