@@ -134,22 +134,26 @@ def _proved(net, problem, needed: set, kinks: list, vacuous: bool) -> Result:
 
 
 def name_kinks(problem, net, kinks: list, limit: int = 4) -> str:
-    """`z~^(1)[2] = 0 or x[1] = 0`: the arguments in the problem's names."""
-    names = {}
-    for node in [("pre", k) for k in range(1, net.L + 1)] + [("logit", None)]:
-        if not net.has(node):
+    """`z̃^(1)[2] = 0 or p[1] - p[2] + margin = 0`: the arguments in the
+    problem's own names (network nodes named where they appear)."""
+    names, nodes = {}, {}
+    for node in [("pre", k) for k in range(1, net.L + 1)] + [("logit", None), ("out", None)]:
+        if not net.has(node) or net.is_leaf(node):
             continue
-        values = net.value(node)
-        for idx, v in _flat(values):
-            e = se.expand(v)
+        for idx, v in _flat(net.value(node)):
             label = problem.written_name(node[0], node[1], idx, net.L)
+            e = se.expand(v)
             names.setdefault(e, label)
             names.setdefault(se.expand(-e), label)
+            nodes.setdefault(v, se.Symbol(label))
     leaf_names = problem.leaf_names(net)
     seen, out = set(), []
     for w in kinks:
         e = se.expand(w)
-        text = names.get(e) or leaf_names.get(e) or leaf_names.get(se.expand(-e)) or _short(w, leaf_names)
+        text = names.get(e) or leaf_names.get(e) or leaf_names.get(se.expand(-e))
+        if not text:  # w = 0 and -w = 0 are the same set: write the one without a leading minus
+            forms = [_short(w, nodes, leaf_names), _short(se.expand(-w), nodes, leaf_names)]
+            text = min(forms, key=lambda t: (t.startswith("-"), t.count("-"), len(t)))
         if text not in seen:
             seen.add(text)
             out.append(f"{text} = 0")
@@ -162,8 +166,9 @@ def _flat(values):
         yield idx, values[idx]
 
 
-def _short(w, leaf_names: dict, limit: int = 80) -> str:
-    text = str(w.subs({s: se.Symbol(n) for s, n in leaf_names.items() if s in w.free_symbols}))
+def _short(w, nodes: dict, leaf_names: dict, limit: int = 80) -> str:
+    named = w.subs(nodes) if nodes else w
+    text = str(named.subs({s: se.Symbol(n) for s, n in leaf_names.items() if s in named.free_symbols}))
     return text if len(text) <= limit else text[:limit] + "…"
 
 
