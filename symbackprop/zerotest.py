@@ -193,9 +193,10 @@ def _almost_everywhere_rewrite(a, atomizer: Atomizer, facts: dict):
 
 def _exact_zero(e, atomizer: Atomizer) -> bool:
     indicators = atomizer.indicators()
-    if _cleared_is_zero(e, indicators):
+    plain = se.expand(e)  # the fast path, in symengine's C++ core: often the terms cancel as they are
+    if plain == 0:
         return True
-    e = se.expand(e) if not _has_pow_neg(e) else e
+    e = plain if not _has_pow_neg(e) else e
     if e == 0:
         return True
     symbols = sorted(e.free_symbols, key=str)
@@ -219,33 +220,6 @@ def is_zero(expr, atomizer: Atomizer, substitutions: dict | None = None) -> bool
     """True iff `expr` is identically zero *everywhere* (no almost-everywhere
     rewrite); `substitutions` replace leaves first."""
     return zero_test(expr, atomizer, substitutions, almost=False).zero
-
-
-def _cleared_is_zero(e, indicators: set) -> bool:
-    """The fast path, all in symengine's C++ core: expand; else multiply by
-    every denominator (D ≠ 0, so e·D ≡ 0 implies e ≡ 0), expand, clip
-    indicator powers (a^k = a), expand again.  True only when that is literally 0;
-    anything else goes on to the exact rational-function test."""
-    plain = se.expand(e)  # often enough: equal terms over the same denominator cancel as they are
-    if plain == 0:
-        return True
-    denominators: dict = {}
-    for p in e.atoms(se.Pow):
-        base, exp = p.args
-        if exp.is_Number and exp.is_integer and exp < 0:
-            denominators[base] = max(denominators.get(base, 0), -int(exp))
-    for base in denominators:
-        if se.expand(base) == 0:
-            return False
-    cleared = e
-    for base, k in denominators.items():
-        cleared = cleared * base ** k
-    cleared = se.expand(cleared)
-    if cleared == 0:
-        return True
-    clips = {p: p.args[0] for p in cleared.atoms(se.Pow)
-             if p.args[0] in indicators and p.args[1].is_Number and p.args[1] > 1}
-    return bool(clips) and se.expand(cleared.subs(clips)) == 0
 
 
 def _has_pow_neg(e) -> bool:
