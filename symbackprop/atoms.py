@@ -34,49 +34,54 @@ class Atomizer:
     fixed: frozenset = frozenset()
     split_exp: bool = False  # e^{a+b} = e^a e^b: complete for exponents written apart, but bigger
     meaning: dict = field(default_factory=dict)  # Symbol -> (kind, fname, key)
-    back: dict = field(default_factory=dict)     # atom Symbol -> the original expression it stands for
+    hidden: set = field(default_factory=set)     # leaves that occur inside some atom
     _table: dict = field(default_factory=dict)   # (kind, fname, key) -> Symbol
     _memo: dict = field(default_factory=dict)
     _nonzero: dict = field(default_factory=dict)
-    _deps: dict = field(default_factory=dict)
+    _original: dict = field(default_factory=dict)
+    _leaves: dict = field(default_factory=dict)  # atom Symbol -> the leaves it depends on
 
-    def atom(self, kind: str, fname: str, key, original) -> se.Symbol:
+    def atom(self, kind: str, fname: str, key) -> se.Symbol:
         k = (kind, fname, key)
         if k not in self._table:
             sym = se.Symbol(f"_{kind}{len(self._table)}")
             self._table[k] = sym
             self.meaning[sym] = k
-            self.back[sym] = original
+            leaves = set()
+            for x in key.free_symbols:
+                leaves |= self._leaves.get(x, {x})
+            self._leaves[sym] = leaves
+            self.hidden |= leaves
         return self._table[k]
+
+    def original(self, sym):
+        """What an atom stands for, in the original leaves (built on demand)."""
+        found = self._original.get(sym)
+        if found is None:
+            kind, fname, key = self.meaning[sym]
+            inner = self.restore(key)
+            found = {"exp": lambda: act.Exp(inner), "log": lambda: se.log(inner), "pow": lambda: inner,
+                     "fn": lambda: act.generic(fname)(inner),
+                     "ind": lambda: act.H(inner if fname == "+" else se.expand(-inner))}[kind]()
+            self._original[sym] = found
+        return found
 
     def restore(self, e):
         """An atomized expression back in the original leaves."""
-        present = {s: self.back[s] for s in e.free_symbols if s in self.back}
+        present = {s: self.original(s) for s in e.free_symbols if s in self.meaning}
         return e.subs(present) if present else e
 
     def hides_any(self, a, leaves) -> bool:
-        """Does an atom in `a` depend on one of `leaves` (so substituting
-        them must happen before atomizing)?"""
-        leaves = set(leaves)
-        for sym in a.free_symbols:
-            if sym in self.back:
-                deps = self._deps.get(sym)
-                if deps is None:
-                    deps = self._deps[sym] = frozenset(self.back[sym].free_symbols)
-                if deps & leaves:
-                    return True
-        return False
+        """Might an atom depend on one of `leaves` (so substituting them must
+        happen before atomizing)?  Conservative: any atom made so far."""
+        return any(s in self.hidden for s in leaves)
 
     def indicators(self) -> set:
         return {s for s, (kind, _, _) in self.meaning.items() if kind == "ind"}
 
     def indicator(self, sign: str, key):
         """P_key (sign "+") or N_key (sign "-"), created if needed."""
-        found = self._table.get(("ind", sign, key))
-        if found is not None:
-            return found
-        original = self.restore(key)
-        return self.atom("ind", sign, key, act.H(original if sign == "+" else se.expand(-original)))
+        return self.atom("ind", sign, key)
 
     def partner(self, sym):
         """N_w for P_w and P_w for N_w."""
@@ -100,16 +105,14 @@ class Atomizer:
                 return self.exp(arg)
             if name == "H":
                 return self.step(arg)
-            key = se.expand(arg)
-            return self.atom("fn", name, key, act.generic(name)(self.restore(key)))
+            return self.atom("fn", name, se.expand(arg))
         if isinstance(e, se.log):
             return self.log(self(e.args[0]))
         if isinstance(e, se.Pow):
             base, exp = e.args
             if exp.is_integer:
                 return self(base) ** exp
-            key = se.expand(self(base) ** self(exp))
-            return self.atom("pow", "", key, self.restore(key))
+            return self.atom("pow", "", se.expand(self(base) ** self(exp)))
         if isinstance(e, (se.Add, se.Mul)):
             return e.func(*[self(a) for a in e.args])
         if e.is_Number:
@@ -137,7 +140,7 @@ class Atomizer:
         return out
 
     def _exp_atom(self, key):
-        return self.atom("exp", "", key, act.Exp(self.restore(key)))
+        return self.atom("exp", "", key)
 
     # ---------------------------------------------------------- the step H
     def step(self, v):
@@ -199,7 +202,7 @@ class Atomizer:
         if v.is_Number:
             if v == 1:
                 return se.Integer(0)
-            return self.atom("log", "", v, se.log(v))
+            return self.atom("log", "", v)
         if self.positive(v):
             if isinstance(v, se.Mul):
                 return se.Add(*[self.log(a) for a in v.args])
@@ -207,8 +210,7 @@ class Atomizer:
                 return v.args[1] * self.log(v.args[0])
             if v in self.meaning and self.meaning[v][0] == "exp":
                 return self.meaning[v][2]  # log e^u = u
-        key = se.expand(v)
-        return self.atom("log", "", key, se.log(self.restore(key)))
+        return self.atom("log", "", se.expand(v))
 
     def positive(self, v) -> bool:
         if v.is_Number:
