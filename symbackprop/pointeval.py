@@ -192,11 +192,24 @@ def _exp(x: arb) -> arb:
     return arb.union(lo.exp(), hi.exp()) if lo != hi else lo.exp()
 
 
+class _precision:
+    """Arithmetic on our balls at the finest precision we use (python-flint's
+    context is global; leaving it at 53 bits would round a difference away)."""
+
+    def __enter__(self):
+        self.old = ctx.prec
+        ctx.prec = PRECISIONS[-1]
+
+    def __exit__(self, *exc):
+        ctx.prec = self.old
+
+
 def differs(a, b) -> bool:
     """True only if a ≠ b is certain."""
     if _is_exact(a) and _is_exact(b):
         return a != b
-    return not (_ball(a) - _ball(b)).contains(0)
+    with _precision():
+        return not (_ball(a) - _ball(b)).contains(0)
 
 
 def _fraction_str(v: fmpq) -> str:
@@ -209,7 +222,12 @@ def show_pair(a, b) -> tuple[str, str]:
     to read differently (an interval [lo, hi] when digits alone can't)."""
     if _is_exact(a) and _is_exact(b):
         return _fraction_str(a), _fraction_str(b)
-    for digits in (6, 12, 24, 40):
+    with _precision():
+        return _show_balls(a, b)
+
+
+def _show_balls(a, b) -> tuple[str, str]:
+    for digits in (6, 12, 24, 40, 80):
         sa, sb = (_decimal(v, digits) for v in (a, b))
         if sa != sb:
             return sa, sb
@@ -227,7 +245,7 @@ def _decimal(v, digits: int) -> str:
 def _interval(v) -> str:
     if _is_exact(v):
         return _fraction_str(v)
-    return f"[{v.lower().str(12, radius=False)}, {v.upper().str(12, radius=False)}]"
+    return f"[{v.lower().str(80, radius=False)}, {v.upper().str(80, radius=False)}]"
 
 
 _PROBE = [Fraction(n, d) for n in (-3, -2, -1, 1, 2, 3) for d in (1, 2, 3)]

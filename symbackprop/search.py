@@ -21,7 +21,7 @@ import symengine as se
 from flint import fmpq
 
 from .atoms import nonzero_almost_everywhere
-from .pointeval import Point, PointValues, Undetermined, differs, show_pair
+from .pointeval import PRECISIONS, Point, PointValues, Undetermined, differs, show_pair
 from .premises import restrict
 from .witness import Witness, random_point
 
@@ -113,7 +113,17 @@ class _Searcher:
         except (Undetermined, ZeroDivisionError):
             return None
         at_kink = pv.at_kink(a_sub) or pv.at_kink(b_sub)
-        if (at_kink and not kinks) or not differs(va, vb):
+        if at_kink and not kinks:
+            return None
+        if not differs(va, vb) and not (isinstance(va, fmpq) and isinstance(vb, fmpq)):
+            # balls that overlap at 128 bits: once more at 1024 before giving up the point
+            fine = PointValues(pv.point, PRECISIONS[-1], nonzero_ae=self.nonzero_ae)
+            try:
+                va, vb = fine(a_sub), fine(b_sub)
+            except (Undetermined, ZeroDivisionError):
+                return None
+            pv = fine
+        if not differs(va, vb):
             return None
         return self.witness(pv, entry, (a_sub, b_sub, restriction), va, vb, at_kink)
 
