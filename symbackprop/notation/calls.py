@@ -247,7 +247,7 @@ class Calls:
             raise self.fail("a prime after a superscript is ambiguous: write f'(x)^2 or (f^2)'", node)
         if not F.is_plain(name):
             raise self.fail(f"an accent or font on the function {fn} is not understood", node)
-        problem = F.derivative_problem(fn, primes)
+        problem = F.derivative_problem(fn, primes, self.text(name))
         if problem:
             raise self.fail(problem, node)
         after = []

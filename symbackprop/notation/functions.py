@@ -60,16 +60,17 @@ def builtin(name: S.Name) -> str | None:
     return None
 
 
-def derivative_problem(fn: str, order: int) -> str | None:
-    """Why `order` derivatives of `fn` have no meaning here, or None."""
+def derivative_problem(fn: str, order: int, label: str = "") -> str | None:
+    """Why `order` derivatives of `fn` (written `label`) have no meaning here, or None."""
     if order <= 0:
         return None
+    label = label or fn
     most = MAX_ORDER.get(fn, 0)
     if most == 0:
-        return (f"{fn}' has no elementwise meaning: write its derivative with \\partial "
+        return (f"{label}' has no elementwise meaning: write its derivative with \\partial "
                 "(a Jacobian)")
     if order > most:
         if fn == "relu":
             return "ReLU has no second derivative (its first has a jump at 0)"
-        return f"only first and second derivatives of {fn} are supported, not order {order}"
+        return f"only first and second derivatives of {label} are supported, not order {order}"
     return None

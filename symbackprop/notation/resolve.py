@@ -215,11 +215,11 @@ class _Resolver(ScriptReader, Calls):
                 return M.Kron(idx[0], idx[1], **kw)
             return self.postfix(M.DefRef(rule.family, layer, self.text(node), **kw), posts, node)
         if rule.kind == "function":  # the notation's name for a built-in: σ = softmax
-            return self.function_name(S.Name(rule.family), rule.family, primes, posts, node, late)
+            return self.function_name(name, rule.family, primes, posts, node, late)
         if rule.kind in ("activation", "derivative-op"):
             if rule.kind == "derivative-op" and primes:
                 raise self.fail(f"a prime on the derivative operator {key} is not understood", node)
-            problem = F.derivative_problem("act", primes)
+            problem = F.derivative_problem("act", primes, self.text(name) or key)
             if problem:
                 raise self.fail(problem, node)
             if posts:
