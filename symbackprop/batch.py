@@ -60,8 +60,12 @@ def _worker(conn, memory_mb: int) -> None:
         except (ValueError, OSError):
             pass
     problems: dict = {}
+    parent = os.getppid()
     while True:
         try:
+            while not conn.poll(1.0):
+                if os.getppid() != parent:  # the parent was killed: later workers may hold our pipe open
+                    return
             msg = conn.recv()
         except (EOFError, OSError):
             return

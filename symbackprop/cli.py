@@ -99,7 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--out", default=None, metavar="DIR",
                    help="write grades.json, gradebook.csv, gradescope/*/results.json and feedback/*.md here")
     g.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    g.add_argument("--timeout", type=float, default=10.0, help="wall-clock seconds per answer (default 10)")
+    g.add_argument("--timeout", type=float, default=10.0,
+                   help="wall-clock seconds per answer for its verdict (default 10); naming a mistake then has a "
+                        "budget of comparisons, the same on any machine, and a 60 s cap as a last resort")
     g.add_argument("--memory", type=int, default=2048, metavar="MB", help="memory cap per worker (default 2048)")
     g.add_argument("--cache", default=None, metavar="DIR", help="result cache (default ~/.cache/symbackprop)")
     g.add_argument("--no-cache", action="store_true", help="grade everything again")

@@ -46,16 +46,16 @@ def run_grade(args) -> int:
                                         None if args.no_cache else Path(args.cache or default_cache_dir()),
                                         args.quiet, getattr(args, "max_answers", MAX_ANSWERS),
                                         getattr(args, "max_bytes", MAX_FILE_BYTES), tally)
+        if not reports:
+            print("symbackprop: no submissions found (.toml or .csv files)", file=sys.stderr)
+            return 2
+        _write_outputs(reports, problems, args)  # atomic: an interrupted write leaves the old file
+        _print(reports, args)
     except KeyboardInterrupt:
         resume = "run again to resume from the cache" if not args.no_cache else "nothing was cached (--no-cache)"
-        print(f"\nsymbackprop: interrupted: {tally['done']} of {tally['total']} answers graded; {resume}",
+        print(f"symbackprop: interrupted: {tally['done']} of {tally['total']} answers graded; {resume}",
               file=sys.stderr)
         return INTERRUPTED
-    if not reports:
-        print("symbackprop: no submissions found (.toml or .csv files)", file=sys.stderr)
-        return 2
-    _write_outputs(reports, problems, args)
-    _print(reports, args)
     return exit_code(reports)
 
 

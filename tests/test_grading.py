@@ -20,7 +20,7 @@ from symbackprop.verify import check
 ROOT = Path(__file__).resolve().parent.parent
 CLASS = ROOT / "examples" / "class"
 EXPECTED = tomllib.loads((Path(__file__).parent / "data" / "demo_class_expected.toml").read_text())["expect"]
-GENEROUS = "600"  # seconds per answer: a cap that never fires here, however loaded the machine
+GENEROUS = "300"  # seconds per answer: a cap that never fires here, however loaded the machine
 MISTAKES = {"missing transpose", "misplaced transpose", "factors swapped", "matrix product instead of ⊙",
             "⊙ instead of matrix product", "missing φ'", "φ' at the activation instead of the pre-activation",
             "pre-activation used for the activation", "missing 1/N", "extra 1/N", "sign flipped",
@@ -129,7 +129,7 @@ def test_a_real_hang_is_undecided_and_the_batch_finishes(tmp_path, capsys):
         "[[answer]]\nlabel = \"t2\"\nequation = '''\\nabla_{W^{(L-1)}} L = \\delta^{(L)} (z^{(L-1)})^T'''\n")
     code = main(["grade", str(tmp_path / "s.toml"), "--timeout", "1", "--no-cache", "--quiet", "--format", "json"])
     out = json.loads(capsys.readouterr().out)[0]
-    assert code == 2
+    assert code == 2, out
     # the hang is killed and costs only itself: the next answer is graded by a fresh worker (under the same
     # 1 s cap, so on a busy machine it may be undecided too; it is never lost)
     assert [a["label"] for a in out["answers"]] == ["t1", "t2"]

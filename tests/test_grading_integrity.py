@@ -21,7 +21,7 @@ P = load_problem("mle-sheet4")
 T1_WRONG = r"\delta^{(L)} = y - \hat{y}"
 T1_RIGHT = r"\delta^{(L)} = \hat{y} - y"
 T3_RIGHT = r"\nabla_{b^{(L-1)}} L = \delta^{(L)}"
-GENEROUS = "600"
+GENEROUS = "300"
 
 
 def _gamed_csv(path: Path) -> Path:

@@ -38,3 +38,26 @@ def test_spreadsheet_exports(tmp_path):
     subs = {s.student: s for s in read_submissions([tmp_path])}
     assert not subs["ann"].error and subs["ann"].answers[0].equation == "x = 1"
     assert not subs["bob"].error and subs["bob"].answers[0].equation == "a, b = 1"
+
+
+def test_the_last_attempt_per_label_wins(tmp_path):
+    (tmp_path / "a.toml").write_text('problem = "mle-sheet4"\nstudent = "jdoe"\n'
+                                     '[[answer]]\nlabel = "t1"\nequation = "first"\n'
+                                     '[[answer]]\nlabel = "t2"\nequation = "other"\n'
+                                     '[[answer]]\nlabel = "t1"\nequation = "second"\n')
+    (tmp_path / "b.csv").write_text("student,problem,label,equation\njdoe,mle-sheet4,t1,third\n")
+    [s] = read_submissions([tmp_path])
+    assert [(a.label, a.equation) for a in s.answers] == [("t1", "third"), ("t2", "other")]
+    assert s.notes == ("t1: answered 3 times; the last answer is graded",)
+
+
+def test_caps_warn_and_can_be_raised(tmp_path):
+    rows = "".join(f"kim,mle-sheet4,t{k % 5 + 1},x = {k}\n" for k in range(20))
+    (tmp_path / "big.csv").write_text("student,problem,label,equation\n" + rows)
+    [s] = read_submissions([tmp_path], max_answers=10)
+    assert len(s.warnings) == 1 and "20 answers" in s.warnings[0] and "--max-answers" in s.warnings[0]
+    assert {a.equation for a in s.answers} == {f"x = {k}" for k in range(5, 10)}  # read up to the cap, then last
+    [s] = read_submissions([tmp_path], max_answers=100)
+    assert not s.warnings and {a.equation for a in s.answers} == {f"x = {k}" for k in range(15, 20)}
+    [s] = read_submissions([tmp_path], max_bytes=50)
+    assert s.error and "--max-bytes" in s.error and s.warnings
