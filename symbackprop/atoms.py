@@ -33,6 +33,7 @@ class Atomizer:
     positive_symbols: frozenset = frozenset()
     fixed: frozenset = frozenset()
     split_exp: bool = False  # e^{a+b} = e^a e^b: complete for exponents written apart, but bigger
+    splittable: bool = False  # met an exponent that split_exp would split
     meaning: dict = field(default_factory=dict)  # Symbol -> (kind, fname, key)
     hidden: set = field(default_factory=set)     # leaves that occur inside some atom
     _table: dict = field(default_factory=dict)   # (kind, fname, key) -> Symbol
@@ -125,9 +126,16 @@ class Atomizer:
         term of arg with its integer coefficient as a power:
         e^{o_l - o_y} = E_{o_l} · E_{o_y}^{-1}."""
         key = se.expand(arg)
-        if not self.split_exp:
-            return se.Integer(1) if key == 0 else self._exp_atom(key)
         terms = key.args if isinstance(key, se.Add) else (key,)
+        # only exponents that are sums of plain variables (e^{o_l - o_y}) are
+        # split: splitting a pre-activation's products blows up the algebra
+        parts = [_split_coefficient(t) for t in terms]
+        simple = all(isinstance(rest, se.Symbol) for _, rest in parts) and (
+            len(parts) > 1 or parts[0][0] != 1)
+        if simple:
+            self.splittable = True
+        if not (self.split_exp and simple):
+            return se.Integer(1) if key == 0 else self._exp_atom(key)
         out = se.Integer(1)
         for t in terms:
             if t == 0:

@@ -99,6 +99,8 @@ def decide(problem, net, entries, where: str = "") -> Result:
         # everywhere; exponentials split over sums (bigger, so slower) last
         attempts = [(c, split, almost) for split in (0, 1) for almost in (False, True) for c in order]
         for cond, split, almost in attempts:
+            if split and not atomizers[cond.label][0].splittable:
+                continue  # nothing to split: the same test again
             outcome = _prove_with(a, b, prem, cond, atomizers[cond.label][split], almost)
             if outcome.proved:
                 if cond.label:

@@ -28,7 +28,8 @@ from .witness import Witness, random_point
 __all__ = ["search", "WITNESS_TRIES", "QUICK_TRIES"]
 
 WITNESS_TRIES = 200
-QUICK_TRIES = 1      # the first look, before any proof is attempted
+QUICK_TRIES = 2      # the first look, before any proof is attempted
+KINK_REDRAWS = 8
 WITNESS_POLISH = 12  # further tries after the first counterexample, for a simpler one
 QUICK_ENTRIES = 48   # spread over the claim's entries: a wrong formula is usually wrong in most
 
@@ -68,12 +69,29 @@ class _Searcher:
         self.positive = list(net.leaf_symbols(("margin", None)).flat) if net.has(("margin", None)) else []
         self.generics = sorted({a.split(":", 1)[1] for a in net.spec.activations if a.startswith("generic:")})
         self.names = problem.leaf_names(net)
+        self.relu_pre = [e for k in range(1, net.L + 1)
+                         if net.has(("pre", k)) and net.activation(k) == "relu" for e in net.value(("pre", k)).flat]
         fixed = frozenset(self.targets)
         self.nonzero_ae = lambda arg: nonzero_almost_everywhere(arg, fixed)
 
     def point(self, rng, simple: bool) -> Point:
-        return random_point(self.leaves, rng, self.generics, self.targets, _target_mode(self.problem),
-                            self.positive, simple=simple)
+        """A random point, redrawn (a few times) while a hidden ReLU
+        pre-activation is exactly 0 there: such a kink would spoil every entry."""
+        for _ in range(KINK_REDRAWS):
+            point = random_point(self.leaves, rng, self.generics, self.targets, _target_mode(self.problem),
+                                 self.positive, simple=simple)
+            if not self._kinked(point):
+                return point
+        return point
+
+    def _kinked(self, point: Point) -> bool:
+        if not self.relu_pre:
+            return False
+        pv = PointValues(point)
+        try:
+            return any(pv(e) == 0 for e in self.relu_pre)
+        except (Undetermined, ZeroDivisionError):
+            return True
 
     def restricted(self, point: Point, restriction, cache: dict):
         """PointValues where the premise's solved leaves follow the others, or None."""
@@ -175,9 +193,10 @@ def search(problem, net, entries, tries: int = WITNESS_TRIES, kinks: bool = Fals
             w = searcher.try_entry(point, entry, cache, kinks)
             if w is not None:
                 if best is None or _size(w) < _size(best):
-                    best = w  # keep the easiest counterexample to read
+                    best = w  # keep the easiest counterexample to read (values far apart read short)
                 found_at = attempt if found_at is None else found_at
-                break
+                if not quick:
+                    break
         if quick and best is not None:
             break
     return best
