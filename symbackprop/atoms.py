@@ -11,6 +11,7 @@ N_w as 1 - P_w.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import symengine as se
@@ -135,17 +136,27 @@ class Atomizer:
         if simple:
             self.splittable = True
         if not (self.split_exp and simple):
-            return se.Integer(1) if key == 0 else self._exp_atom(key)
+            return se.Integer(1) if key == 0 else self._exp_power(key, parts)
         out = se.Integer(1)
-        for t in terms:
-            if t == 0:
-                continue
-            coeff, rest = _split_coefficient(t)
-            if coeff.is_integer and rest != 1:
-                out *= self._exp_atom(rest) ** coeff
-            else:
-                out *= self._exp_atom(t)
+        for t, part in zip(terms, parts):
+            if t != 0:
+                out *= self._exp_power(t, [part])
         return out
+
+    def _exp_power(self, key, parts):
+        """e^{c·K} = (e^K)^c for the integer content c of the exponent, with
+        K's sign fixed by a canonical order: e^{-u} = 1/e^u, e^{2u} = (e^u)^2."""
+        coeffs = [c for c, _ in parts]
+        if key.is_Number or not all(c.is_integer for c in coeffs):
+            return self._exp_atom(key)
+        g = 0
+        for c in coeffs:
+            g = math.gcd(g, abs(int(c)))
+        primitive = se.expand(key / g)
+        negative = se.expand(-primitive)
+        if (str(negative).startswith("-"), str(negative)) < (str(primitive).startswith("-"), str(primitive)):
+            primitive, g = negative, -g
+        return self._exp_atom(primitive) ** g
 
     def _exp_atom(self, key):
         return self.atom("exp", "", key)
