@@ -20,14 +20,12 @@ from dataclasses import dataclass, field
 from .errors import InputError
 from .notation import meaning as M
 from .notation.parser import parse_display
-from .notation.resolve import resolve
 from .notation.rewrite import map_tree, rename_indices, substitute_layer
 from .verdict import Verdict
-from .verify import compare
+from .verify import compare, split_premises
 
 __all__ = ["Equation", "equations", "Alignment", "focus", "proved_equal", "Budget"]
 
-_INEQ = ("<", "<=", ">", ">=")
 
 
 @dataclass(frozen=True)
@@ -37,17 +35,13 @@ class Equation:
 
 
 def equations(problem, latex: str) -> list[Equation]:
-    """The equations of a display, resolved (premises kept apart)."""
+    """The equations of a display, resolved, each with the premises it is
+    claimed under (the same reading as `check`: in P ⇒ Q ⇒ R, P is only
+    assumed, Q is claimed under P and R under both)."""
     out = []
     for stmt in parse_display(latex):
-        premises, sides = [], ()
-        for seg in stmt.segments:
-            exprs = tuple(resolve(e, problem.notation, latex) for e in seg.exprs)
-            if seg.rels and all(r in _INEQ for r in seg.rels) and len(exprs) == 2:
-                premises.append((exprs[0], seg.rels[0], exprs[1]))
-            elif seg.rels:
-                sides = exprs
-        if len(sides) >= 2:
+        for premises, links in split_premises(problem, stmt, latex, updates=True):
+            sides = (links[0][0],) + tuple(link[1] for link in links)
             out.append(Equation(tuple(_freshen_bound(s) for s in sides), tuple(premises)))
     return out
 

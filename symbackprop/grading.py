@@ -55,6 +55,9 @@ class Grade:
     seconds: float = 0.0
     position: int | None = None
     cut_short: bool = False           # a time cap stopped part of it: depends on load, never cached
+    almost_everywhere: bool = False   # correct except on a named set of measure zero (`fails_where`)
+    vacuous: bool = False             # correct because its premise never holds
+    fails_where: str = ""
 
     def as_json(self) -> dict:
         return {"label": self.label, "equation": self.equation, "verdict": self.verdict,
@@ -62,7 +65,9 @@ class Grade:
                 "mistake": self.mistake.name if self.mistake else None,
                 "mistake_detail": self.mistake.as_json() if self.mistake else None,
                 "conditions": list(self.conditions), "points": self.points, "max_points": self.max_points,
-                "seconds": round(self.seconds, 4), "position": self.position, "cut_short": self.cut_short}
+                "seconds": round(self.seconds, 4), "position": self.position, "cut_short": self.cut_short,
+                "almost_everywhere": self.almost_everywhere, "vacuous": self.vacuous,
+                **({"fails_where": self.fails_where} if self.fails_where else {})}
 
 
 # ------------------------------------------------------------ grading
@@ -89,7 +94,8 @@ def grade_answer(problem: Problem, label: str, equation: str, reference: str | N
             result = check(problem, equation, activation, None, timeout)
             verdict, reason, conditions = _FROM_CHECK[result.verdict], result.reason, list(result.conditions)
             if verdict == "correct" and reference:
-                verdict, reason = _about_the_question(problem, equation, reference)
+                verdict, why = _about_the_question(problem, equation, reference)
+                reason = why or reason
                 on_topic = True
             if verdict == "correct" and activation is None:
                 more, cut = _activation_conditions(problem, equation, timeout)
@@ -114,11 +120,14 @@ def grade_answer(problem: Problem, label: str, equation: str, reference: str | N
         except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError,
                 RuntimeError, RecursionError):
             pass  # no mistake is named; the verdict stands
+    qualified = verdict == "correct" and result is not None
     if verdict == "correct":
         reason = "correct: " + reason + (" (for ReLU only)" if "ReLU" in conditions else "")
     return Grade(label, equation, verdict, reason, points if verdict == "correct" else 0.0, points,
                  result.witness if result else None, mistake, tuple(conditions), time.perf_counter() - start,
-                 result.position if result else None, cut)
+                 result.position if result else None, cut,
+                 almost_everywhere=qualified and result.almost_everywhere,
+                 vacuous=qualified and result.vacuous, fails_where=result.kinks if qualified else "")
 
 
 def _about_the_question(problem: Problem, equation: str, reference: str) -> tuple[str, str]:
@@ -262,4 +271,6 @@ def grade_from_json(row: dict) -> Grade:
     mistake = Mistake(m["name"], m["hint"], m["proof"]) if m else None
     return Grade(row["label"], row["equation"], row["verdict"], row["reason"], float(row["points"]),
                  float(row["max_points"]), witness, mistake, tuple(row.get("conditions", ())),
-                 float(row.get("seconds", 0.0)), row.get("position"), bool(row.get("cut_short", False)))
+                 float(row.get("seconds", 0.0)), row.get("position"), bool(row.get("cut_short", False)),
+                 almost_everywhere=bool(row.get("almost_everywhere", False)), vacuous=bool(row.get("vacuous", False)),
+                 fails_where=row.get("fails_where", ""))

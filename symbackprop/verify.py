@@ -195,19 +195,21 @@ def compare(problem: Problem, a: M.Sem, b: M.Sem, premises=(), activation=None, 
     return _check_link(problem, net, ev, a, b, list(premises), "", False)
 
 
-def split_premises(problem: Problem, stmt, latex: str) -> list[tuple[list, list]]:
+def split_premises(problem: Problem, stmt, latex: str, updates: bool = False) -> list[tuple[list, list]]:
     """[(premises, links)] for each claim of `P ⇒ Q ⇒ R`: the first segment
     is only assumed; each later one is a claim under all before it.
-    Premises are (left, rel, right) meaning trees; links (lhs, rhs, lnode, rnode)."""
+    Premises are (left, rel, right) meaning trees; links (lhs, rhs, lnode, rnode).
+    `updates`: a worked example's `W \\leftarrow …` links like `=`."""
     segments = stmt.segments
     out, premises = [], []
+    links_rel = ("=", "<-") if updates else ("=",)
     for k, seg in enumerate(segments):
         if not seg.rels:
             raise InputError("not a claim: write it as an equation `A = B`", seg.pos)
         if "<-" in seg.rels and len(segments) > 1:
             raise InputError("an update `\\leftarrow` can't be a premise or follow one", seg.pos)
         is_claim = k > 0 or len(segments) == 1
-        if is_claim and all(r == "=" for r in seg.rels):
+        if is_claim and all(r in links_rel for r in seg.rels):
             exprs = [resolve(e, problem.notation, latex) for e in seg.exprs]
             links = [(exprs[i], exprs[i + 1], seg.exprs[i], seg.exprs[i + 1]) for i in range(len(exprs) - 1)]
             out.append((list(premises), links))
