@@ -16,6 +16,7 @@ from pathlib import Path
 from .grade_command import default_cache_dir, grade_paths, report_name
 from .outputs import write_atomic
 from .problems import load_problem, problem_ids
+from .gradebook import notes_markdown
 from .report.model import feedback_page, problem_page
 from .report.pdf import PdfError, compile_pdf, pdflatex_available
 from .report.render import render_feedback, render_index, render_problem
@@ -81,7 +82,7 @@ def run_report(args) -> int:
             page = feedback_page(r, known[r.problem].title if r.problem in known else r.problem)
             tex = render_feedback(page, "tex")
             if "md" in formats:
-                write_atomic(out / "feedback" / f"{name}.md", render_feedback(page, "md"))
+                write_atomic(out / "feedback" / f"{name}.md", render_feedback(page, "md") + notes_markdown(r))
             if "tex" in formats or "pdf" in formats:
                 write_atomic(out / "feedback" / f"{name}.tex", tex)
             if "pdf" in formats and pdflatex_available():
