@@ -101,7 +101,7 @@ def facts_for(restriction: Restriction, atomizer):
             partner = atomizer.partner(expr)
             if value == 1:
                 if facts.get(partner) == 1:
-                    return f"the premises contradict each other"
+                    return "the premises contradict each other"
                 facts[partner] = se.Integer(0)
             return ""
         if isinstance(expr, se.Mul) and value == 1 and all(a in atomizer.meaning for a in expr.args):
