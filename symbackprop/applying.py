@@ -15,6 +15,15 @@ from .shapes import elementwise as _map, scalar as _scalar, shape_str, squeeze
 
 __all__ = ["FunctionsAndIndicators"]
 
+# The value of a `cases` where no case holds: a symbol no point gives a value,
+# so no proof and no counterexample can rest on it.
+_UNCOVERED = se.Symbol("no_case_applies")
+
+
+def _is_literal_zero(node) -> bool:
+    return isinstance(node, M.Number) and node.value == 0
+
+
 _INDICATORS = {
     ">": lambda u: act.H(u),
     "<": lambda u: act.H(-u),
@@ -56,12 +65,18 @@ class FunctionsAndIndicators:
         return _map(indicator, u) if u.ndim else _scalar(indicator(u[()]))
 
     def _Piecewise(self, n: M.Piecewise, env):
-        total, covered = None, _scalar(se.Integer(0))
+        """The first case whose condition holds (so overlapping cases are
+        never added up): Σ_k v_k c_k Π_{j<k} (1 - c_j).  Where no case holds
+        and there is no `otherwise`, the value is an unknown: a claim about
+        it can't be proved (cases that cover everything make it vanish)."""
+        total, none_yet = None, _scalar(se.Integer(1))
         for value, cond in n.rows:
-            c = self.value(cond, env) if cond is not None else 1 - covered
-            term = self.value(value, env) * c
-            covered = covered + (c if cond is not None else 0)
+            c = self.value(cond, env) if cond is not None else none_yet
+            term = self.value(value, env) * (none_yet * c if cond is not None else c)
+            none_yet = none_yet * (1 - c) if cond is not None else _scalar(se.Integer(0))
             total = term if total is None else squeeze(total + term)
+        if any(x != 0 for x in np.asarray(none_yet).flat):
+            total = squeeze(total + none_yet * _scalar(_UNCOVERED))
         return total
 
     # ------------------------------------------------------------ functions
@@ -80,7 +95,12 @@ class FunctionsAndIndicators:
                 out[i, i] = x
             return out
         if fn == "max":
+            # max(0, m) = relu(m), so its derivative is the declared 1{m > 0}
             a, b = (squeeze(x) for x in args)
+            if _is_literal_zero(n.args[0]):
+                return _map(act.relu, b)
+            if _is_literal_zero(n.args[1]):
+                return _map(act.relu, a)
             return squeeze(b + _map(act.relu, squeeze(a - b)))
         f = self.function(fn, n, env)
         return _map(f, args[0])

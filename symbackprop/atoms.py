@@ -11,6 +11,7 @@ N_w as 1 - P_w.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from .pointeval import certainly_nonzero_somewhere
 __all__ = ["Atomizer", "inside_functions", "nonzero_almost_everywhere"]
 
 _MAX_AE_DEPTH = 4
+_INSTANCES = itertools.count()
 
 
 @dataclass
@@ -42,11 +44,12 @@ class Atomizer:
     _nonzero: dict = field(default_factory=dict)
     _original: dict = field(default_factory=dict)
     _leaves: dict = field(default_factory=dict)  # atom Symbol -> the leaves it depends on
+    _uid: int = field(default_factory=lambda: next(_INSTANCES))  # atoms of two atomizers never meet
 
     def atom(self, kind: str, fname: str, key) -> se.Symbol:
         k = (kind, fname, key)
         if k not in self._table:
-            sym = se.Symbol(f"_{kind}{len(self._table)}")
+            sym = se.Symbol(f"_{kind}{self._uid}_{len(self._table)}")
             self._table[k] = sym
             self.meaning[sym] = k
             leaves = set()
@@ -266,6 +269,20 @@ def nonzero_almost_everywhere(w, fixed: frozenset = frozenset()) -> bool:
     return _NONZERO_MEMO[key]
 
 
+def _positive(e) -> bool:
+    """Certainly > 0 everywhere: e^u, positive numbers, and sums, products,
+    integer powers of those."""
+    if e.is_Number:
+        return e > 0
+    if isinstance(e, se.FunctionSymbol):
+        return e.get_name() == "Exp"
+    if isinstance(e, (se.Add, se.Mul)):
+        return all(_positive(a) for a in e.args)
+    if isinstance(e, se.Pow):
+        return e.args[1].is_integer and _positive(e.args[0])
+    return False
+
+
 def _split_coefficient(t):
     """t = c · rest with c the numeric coefficient."""
     if t.is_Number:
@@ -315,6 +332,8 @@ def _nonzero_ae(w, fixed: frozenset, depth: int) -> bool:
     a.e.: {w = 0} ⊂ {d = 0} ∪ (a graph over the other variables), measure 0.
     Or w exponential-rational and certified nonzero at a point: its numerator
     is a nonzero real-analytic function, whose zero set has measure 0."""
+    if _positive(w):
+        return True  # a softmax probability, a sum of exponentials: never 0
     w = se.expand(w)
     if w.is_Number:
         return w != 0

@@ -24,17 +24,24 @@ leaves this module, so callers see ordinary expressions.
 
 from __future__ import annotations
 
+import itertools
+
 import symengine as se
 
 from . import activations as act
 
 __all__ = ["ChainRule"]
 
+_INSTANCES = itertools.count()
+
 
 class ChainRule:
     """Definitions and derivative memo for one network."""
 
     def __init__(self):
+        # symbols of one chain rule must never meet another's (two networks'
+        # `_mid0` would be the same symbol to symengine)
+        self._prefix = f"_{next(_INSTANCES)}"
         self._symbol_of: dict = {}    # f(u) or u (original) -> its symbol
         self._def: dict = {}          # symbol -> ("atom", fname, arg symbol or expr) | ("mid", definition)
         self._deps: dict = {}         # symbol -> leaf symbols it depends on
@@ -63,7 +70,7 @@ class ChainRule:
     def _mid(self, u):
         sym = self._symbol_of.get(u)
         if sym is None:
-            sym = se.Symbol(f"_mid{len(self._symbol_of)}")
+            sym = se.Symbol(f"{self._prefix}mid{len(self._symbol_of)}")
             self._symbol_of[u] = sym
             self._def[sym] = ("mid", self.atomize(u))
             self._deps[sym] = u.free_symbols
@@ -74,7 +81,7 @@ class ChainRule:
         sym = self._symbol_of.get(app)
         if sym is None:
             (u,) = app.args
-            sym = se.Symbol(f"_atom{len(self._symbol_of)}")
+            sym = se.Symbol(f"{self._prefix}atom{len(self._symbol_of)}")
             self._symbol_of[app] = sym
             arg = u if isinstance(u, se.Symbol) or u.is_Number else self._mid(u)
             self._def[sym] = ("atom", app.get_name(), arg, u)

@@ -18,6 +18,7 @@ import symengine as se
 
 from .errors import IllFormed
 from .applying import FunctionsAndIndicators
+from .atoms import nonzero_almost_everywhere
 from .network import Network
 from .notation import meaning as M
 from .shapes import Env, elementwise as _map, scalar as _scalar, shape_str, squeeze
@@ -221,7 +222,17 @@ class Evaluator(FunctionsAndIndicators):
         b = squeeze(b)[()]
         if b == 0:
             raise self.fail("division by zero", n)
+        if b.free_symbols and not nonzero_almost_everywhere(b, self._fixed()):
+            # symengine would cancel z/z to 1, even where z (a ReLU output, a
+            # target) is 0 on a whole region: that is 0/0 there, not 1
+            raise self.fail("division by a value that can be 0 on a whole region (a ReLU output, a target, φ(·)): "
+                            "the quotient is undefined there", n)
         return a / b if a.ndim else _scalar(a[()] / b)
+
+    def _fixed(self) -> frozenset:
+        if self.net.has(("target", None)):
+            return frozenset(self.net.leaf_symbols(("target", None)).flat)
+        return frozenset()
 
     def _Transpose(self, n, env):
         a = self.value(n.operand, env)

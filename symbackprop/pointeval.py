@@ -117,9 +117,16 @@ class PointValues:
         if isinstance(e, se.Add):
             return _sum([self._value(a) for a in e.args])
         if isinstance(e, se.Mul):
-            vals = [self._value(a) for a in e.args]
+            vals, unknown = [], None
+            for a in e.args:
+                try:
+                    vals.append(self._value(a))
+                except Undetermined as err:  # 0 · (no value here) is still 0
+                    unknown = err
             if any(_is_exact(v) and v == 0 for v in vals):
                 return fmpq(0)  # exactly, whatever the other factors' balls
+            if unknown is not None:
+                raise unknown
             out = fmpq(1)
             for v in vals:
                 out = out * v if _is_exact(out) and _is_exact(v) else _ball(out) * _ball(v)

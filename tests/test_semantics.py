@@ -99,6 +99,25 @@ ROWS = [
     ("assignment1-hinge", None, r"p_l = p_{y_i} e^{o_l - o_{y_i}}", P, ""),
     ("assignment1-hinge", None, r"p_l = p_{y_i} e^{o_{y_i} - o_l}", R, ""),
     ("assignment1-hinge", None, r"e^{o_l + o_j} = e^{o_l} e^{o_j}", P, ""),
+    # cases: the first case that holds, never a sum of overlapping ones; a gap proves nothing
+    ("mle-sheet4", "relu",
+     r"\begin{cases} x_1 & x_1 > 0 \\ x_2 & x_2 > 0 \\ 0 & \text{otherwise} \end{cases} = \phi(x_1) + \phi(x_2)", R, ""),
+    ("mle-sheet4", "relu",
+     r"\begin{cases} 0 & x_1 \geq 0 \\ 0 & x_1 \geq -1 \\ 5 & \text{otherwise} \end{cases} = "
+     r"5 \mathbf{1}_{\{x_1 < -1\}} - 5 \mathbf{1}_{\{x_1 \geq 0\}}", R, ""),
+    ("mle-sheet4", "relu", r"\phi'(x_1) = \begin{cases} 1 & x_1 > 0 \end{cases}", "not proved", ""),
+    ("mle-sheet4", "relu", r"\phi'(x_1) = \begin{cases} 1 & x_1 > 0 \\ 0 & x_1 \leq 0 \end{cases}", P, "exact"),
+    ("mle-sheet4", "relu", r"\phi'(x_1) = \begin{cases} 1 & x_1 > 0 \\ 0 & x_1 < 0 \end{cases}", P, "ae"),
+    # 0/0 where a ReLU is off is not 1
+    ("mle-sheet4", "relu", r"\frac{z^{(1)}_1}{z^{(1)}_1} = 1", I, ""),
+    ("mle-sheet4", "relu", r"\frac{z^{(1)}_1 \tilde{z}^{(1)}_1}{z^{(1)}_1} = \tilde{z}^{(1)}_1", I, ""),
+    ("mle-sheet4", None, r"\frac{\partial \mathcal{L}}{\partial \hat{y}_i} = -\frac{y_i}{\hat{y}_i}", P, ""),
+    # a written max(0, m) has the declared derivative 1{m > 0}
+    ("assignment1-hinge", None, r"o_1 = 0 \Rightarrow \frac{\partial \max(0, o_1)}{\partial o_1} = 1", R, ""),
+    ("assignment1-hinge", None, r"o_1 = 0 \Rightarrow \frac{\partial \max(0, o_1)}{\partial o_1} = 0", P, ""),
+    ("assignment1-hinge", None, r"\frac{\partial \max(0, o_1 - o_2)}{\partial o_1} = \mathbf{1}_{\{o_1 > o_2\}}", P, "exact"),
+    ("assignment1-hinge", None, r"\frac{\partial \max(0, o_1 - o_2)}{\partial o_1} = \mathbf{1}_{\{o_1 \geq o_2\}}", P, "ae"),
+    ("mle-sheet4", "relu", r"x_1 = 0 \Rightarrow \frac{\partial \max(0, x_1)}{\partial x_1} = 1", R, ""),
     # §6 witnesses for towers, fast
     ("mle-sheet4", None, r"\delta^{(L)} = \exp(\exp(\exp(\exp(\exp(\hat{y})))))", R, ""),
 ]
@@ -180,3 +199,11 @@ def test_batch_is_its_own_option():
     problem = load_problem("assignment1")
     result = check(problem, r"\frac{\partial \mathcal{L}}{\partial b_l} = \delta_l \mathbb{1}_N", sizes=(2, 3, 4), batch=7)
     assert result.verdict.value == P and ((2, 3, 4) in result.sizes)
+
+
+def test_verdicts_do_not_depend_on_what_ran_before():
+    """Two networks' chain rules once shared symbol names (_mid0): the second
+    activation's check recursed forever."""
+    problem = load_problem("mle-sheet4")
+    claim = r"\frac{\partial \phi(x_1)}{\partial x_1} = \phi'(x_1)"
+    assert [check(problem, claim, a).verdict.value for a in ("relu", "generic", "relu")] == [P, P, P]
