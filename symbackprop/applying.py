@@ -17,7 +17,7 @@ __all__ = ["FunctionsAndIndicators"]
 
 # The value of a `cases` where no case holds: a symbol no point gives a value,
 # so no proof and no counterexample can rest on it.
-_UNCOVERED = se.Symbol("no_case_applies")
+UNCOVERED = se.Symbol("no_case_applies")
 
 
 def _is_literal_zero(node) -> bool:
@@ -76,7 +76,7 @@ class FunctionsAndIndicators:
             none_yet = none_yet * (1 - c) if cond is not None else _scalar(se.Integer(0))
             total = term if total is None else squeeze(total + term)
         if any(x != 0 for x in np.asarray(none_yet).flat):
-            total = squeeze(total + none_yet * _scalar(_UNCOVERED))
+            total = squeeze(total + none_yet * _scalar(UNCOVERED))
         return total
 
     # ------------------------------------------------------------ functions

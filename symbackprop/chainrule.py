@@ -42,7 +42,7 @@ class ChainRule:
         # symbols of one chain rule must never meet another's (two networks'
         # `_mid0` would be the same symbol to symengine)
         self._prefix = f"_{next(_INSTANCES)}"
-        self._symbol_of: dict = {}    # f(u) or u (original) -> its symbol
+        self._symbol_of: dict = {}    # ("atom", f(u)) or ("mid", u) -> its symbol
         self._def: dict = {}          # symbol -> ("atom", fname, arg symbol or expr) | ("mid", definition)
         self._deps: dict = {}         # symbol -> leaf symbols it depends on
         self._back: dict = {}         # symbol -> original expression, to put it back
@@ -68,21 +68,21 @@ class ChainRule:
         return out
 
     def _mid(self, u):
-        sym = self._symbol_of.get(u)
+        sym = self._symbol_of.get(("mid", u))  # apart from atoms: φ(x) can be both an argument and an atom
         if sym is None:
             sym = se.Symbol(f"{self._prefix}mid{len(self._symbol_of)}")
-            self._symbol_of[u] = sym
+            self._symbol_of[("mid", u)] = sym
             self._def[sym] = ("mid", self.atomize(u))
             self._deps[sym] = u.free_symbols
             self._back[sym] = u
         return sym
 
     def _atom(self, app):
-        sym = self._symbol_of.get(app)
+        sym = self._symbol_of.get(("atom", app))
         if sym is None:
             (u,) = app.args
             sym = se.Symbol(f"{self._prefix}atom{len(self._symbol_of)}")
-            self._symbol_of[app] = sym
+            self._symbol_of[("atom", app)] = sym
             arg = u if isinstance(u, se.Symbol) or u.is_Number else self._mid(u)
             self._def[sym] = ("atom", app.get_name(), arg, u)
             self._deps[sym] = u.free_symbols

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import symengine as se
 
+from .applying import UNCOVERED as _UNCOVERED
 from .atoms import Atomizer
 from .premises import facts_for, restrict
 from .search import QUICK_TRIES, search
@@ -116,6 +117,9 @@ def decide(problem, net, entries, where: str = "") -> Result:
     witness = search(problem, net, failing) or search(problem, net, failing, kinks=True)
     if witness is not None:
         return _refuted(witness, where)
+    if any(_UNCOVERED in (a - b).free_symbols for a, b, *_ in failing):
+        return Result(Verdict.ILL_FORMED, f"the cases don't give a value everywhere (add an `otherwise` case, or "
+                                          f"conditions that cover every input){where}")
     return Result(Verdict.UNDECIDED, f"not an identity of the atoms, but no counterexample found{where}")
 
 

@@ -91,6 +91,9 @@ def facts_for(restriction: Restriction, atomizer):
     facts: dict = {}
 
     def fix(expr, value) -> str:
+        if isinstance(expr, se.Pow) and expr.args[0] in atomizer.meaning and expr.args[1].is_integer \
+                and expr.args[1] > 0:
+            expr = expr.args[0]  # an indicator's power is itself
         if expr.is_Number:
             return "" if expr == value else "the premises contradict each other"
         if expr in atomizer.meaning:

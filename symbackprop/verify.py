@@ -320,8 +320,25 @@ def _defined(ev: Evaluator, node, env: Env) -> bool:
     return True
 
 
+def _size_indices(problem, net, free) -> dict:
+    """Index letters that name a size (ŷ_C, (δ)_{1N}): the last entry, not a free index."""
+    out = {}
+    for var in free:
+        rule = problem.notation.names.get(var)
+        if rule is not None and rule.kind == "size":
+            if rule.family == "last":
+                out[var] = net.spec.sizes[-1]
+            elif rule.family == "batch" and net.spec.batch:
+                out[var] = net.spec.batch
+    return out
+
+
 def _entries(problem, net, ev, env, free, lhs, rhs, premises, where):
     ev.ranges.clear()
+    sized = _size_indices(problem, net, free)
+    for var, value in sized.items():
+        env = env.bind(var, value)
+    free = [v for v in free if v not in sized]
     probe = env
     for var in free:
         probe = probe.bind(var, 1)
