@@ -47,7 +47,7 @@ def expr_tex(expr, names: dict, limit: int = 700) -> TeX:
     if isinstance(expr, (se.Add, se.Mul)):
         sep = " + " if isinstance(expr, se.Add) else " "
         kept, used = [], 0
-        for arg in expr.args:
+        for arg in _ordered(expr):
             t = _tex(arg, names)
             if isinstance(expr, se.Mul) and isinstance(arg, se.Add):
                 t = "\\left(" + t + "\\right)"
@@ -57,7 +57,7 @@ def expr_tex(expr, names: dict, limit: int = 700) -> TeX:
                 t = r"\cdots"
             kept.append(t)
             used += len(t)
-        rest = len(expr.args) - len(kept)
+        rest = len(_ordered(expr)) - len(kept)
         more = r" + \cdots" if isinstance(expr, se.Add) else r" \cdots"
         body = kept[0]
         for t in kept[1:]:
@@ -65,6 +65,22 @@ def expr_tex(expr, names: dict, limit: int = 700) -> TeX:
         return TeX(body + (more + r"\ (\text{%d more %s})" % (rest, "terms" if sep == " + " else "factors")
                                      if rest else ""))
     return TeX(r"\cdots\ (\text{a long expression})")
+
+
+def _canonical(e) -> str:
+    """A key that doesn't depend on symengine's internal term order (which
+    follows the history of the process, not the expression)."""
+    if isinstance(e, (se.Add, se.Mul)):
+        return type(e).__name__ + "(" + ",".join(sorted(_canonical(a) for a in e.args)) + ")"
+    if e.args:
+        return type(e).__name__ + "(" + ",".join(_canonical(a) for a in e.args) + ")"
+    return str(e)
+
+
+def _ordered(e) -> list:
+    """A sum's terms or a product's factors in a fixed order (numbers first),
+    so a report is the same whatever ran before it."""
+    return sorted(e.args, key=lambda a: (not a.is_Number, _canonical(a)))
 
 
 def _tex(e, names) -> str:
@@ -77,13 +93,13 @@ def _tex(e, names) -> str:
         sign = "-" if int(p) < 0 else ""
         return rf"{sign}\tfrac{{{abs(int(p))}}}{{{int(q)}}}"
     if isinstance(e, se.Add):
-        parts = [_tex(a, names) for a in e.args]
+        parts = [_tex(a, names) for a in _ordered(e)]
         out = parts[0]
         for p in parts[1:]:
             out += " " + p if p.startswith("-") else " + " + p
         return out
     if isinstance(e, se.Mul):
-        args = list(e.args)
+        args = _ordered(e)
         sign = ""
         if args and args[0].is_Number and args[0] == -1:
             sign, args = "-", args[1:]
