@@ -23,6 +23,7 @@ from .pointeval import certainly_nonzero_somewhere
 __all__ = ["Atomizer", "inside_functions", "nonzero_almost_everywhere"]
 
 _MAX_AE_DEPTH = 4
+_SPLIT_TERMS = 16
 _INSTANCES = itertools.count()
 
 
@@ -130,34 +131,40 @@ class Atomizer:
         term of arg with its integer coefficient as a power:
         e^{o_l - o_y} = E_{o_l} · E_{o_y}^{-1}."""
         key = se.expand(arg)
+        if key == 0:
+            return se.Integer(1)
         terms = key.args if isinstance(key, se.Add) else (key,)
-        # only exponents that are sums of plain variables (e^{o_l - o_y}) are
+        # only short exponents made of plain variables (e^{o_l - o_y}) are
         # split: splitting a pre-activation's products blows up the algebra
-        parts = [_split_coefficient(t) for t in terms]
-        simple = all(isinstance(rest, se.Symbol) for _, rest in parts) and (
+        parts = [_split_coefficient(t) for t in terms] if len(terms) <= _SPLIT_TERMS else None
+        simple = parts is not None and all(isinstance(rest, se.Symbol) for _, rest in parts) and (
             len(parts) > 1 or parts[0][0] != 1)
         if simple:
             self.splittable = True
         if not (self.split_exp and simple):
-            return se.Integer(1) if key == 0 else self._exp_power(key, parts)
+            return self._exp_power(key, terms)
         out = se.Integer(1)
-        for t, part in zip(terms, parts):
+        for t in terms:
             if t != 0:
-                out *= self._exp_power(t, [part])
+                out *= self._exp_power(t, (t,))
         return out
 
-    def _exp_power(self, key, parts):
+    def _exp_power(self, key, terms):
         """e^{c·K} = (e^K)^c for the integer content c of the exponent, with
-        K's sign fixed by a canonical order: e^{-u} = 1/e^u, e^{2u} = (e^u)^2."""
-        coeffs = [c for c, _ in parts]
-        if key.is_Number or not all(c.is_integer for c in coeffs):
+        K's sign fixed by a canonical choice: e^{-u} = 1/e^u, e^{2u} = (e^u)^2."""
+        if key.is_Number:
             return self._exp_atom(key)
         g = 0
-        for c in coeffs:
+        for t in terms:
+            c, _ = _split_coefficient(t)
+            if not c.is_integer:
+                return self._exp_atom(key)
             g = math.gcd(g, abs(int(c)))
-        primitive = se.expand(key / g)
+            if g == 1:
+                break
+        primitive = se.expand(key / g) if g != 1 else key
         negative = se.expand(-primitive)
-        if (str(negative).startswith("-"), str(negative)) < (str(primitive).startswith("-"), str(primitive)):
+        if hash(negative) < hash(primitive):  # structural hashes: the same choice for u and -u
             primitive, g = negative, -g
         return self._exp_atom(primitive) ** g
 

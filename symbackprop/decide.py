@@ -82,10 +82,10 @@ def _prove_with(a, b, prem, cond: Condition, atomizer: Atomizer, almost: bool) -
     return out
 
 
-def decide(problem, net, entries, where: str = "") -> Result:
-    quick = search(problem, net, entries, tries=QUICK_TRIES, quick=True)
-    if quick is not None:
-        return _refuted(quick, where)
+def decide(problem, net, entries, where: str = "", quick: bool = True) -> Result:
+    found = search(problem, net, entries, tries=QUICK_TRIES, quick=True) if quick else None
+    if found is not None:
+        return _refuted(found, where)
     targets = frozenset(net.leaf_symbols(("target", None)).flat) if net.has(("target", None)) else frozenset()
     conditions = [_NONE] + conditions_of(problem, net)
     atomizers = {c.label: (Atomizer(positive_symbols=c.positive, fixed=targets),

@@ -72,9 +72,11 @@ def check_statement(problem: Problem, latex: str, activation=None, instances=Non
     given = instances[0]
     statements = parse_display(latex)
     proofs = []
-    for sizes, batch in sorted(instances, key=_cost):
+    for k, (sizes, batch) in enumerate(sorted(instances, key=_cost)):
         try:
-            result = _check_instance(problem, statements, latex, activation, sizes, batch)
+            # the quick look for a difference pays on the first (cheapest)
+            # instance; once that one is proved, the larger goes straight to the proof
+            result = _check_instance(problem, statements, latex, activation, sizes, batch, quick=k == 0)
         except InputError as err:
             if (sizes, batch) == given:
                 raise
@@ -105,10 +107,12 @@ def _cost(instance) -> int:
     return sum(a * b for a, b in zip(sizes, sizes[1:])) * (batch or 1) + sum(sizes)
 
 
-def _check_instance(problem: Problem, statements, latex: str, activation, sizes, batch) -> Result:
+def _check_instance(problem: Problem, statements, latex: str, activation, sizes, batch,
+                    quick: bool = True) -> Result:
     """Every equation of the display must hold; the first that doesn't decides."""
     net = problem.network(activation, sizes, batch)
     ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
+    ev.quick_look = quick
     results: list[Result] = []
     for k, stmt in enumerate(statements):
         if problem.numeric:
@@ -281,7 +285,7 @@ def _check_link(problem, net, ev, lhs, rhs, premises, link_text, chained) -> Res
     pairs = []  # (lhs expr, rhs expr, bindings, premise terms)
     for env in layer_envs:
         pairs += _entries(problem, net, ev, env, free, lhs, rhs, premises, where)
-    return decide(problem, net, pairs, where)
+    return decide(problem, net, pairs, where, quick=getattr(ev, "quick_look", True))
 
 
 def _layer_assignments(ev, layer_vars, nodes) -> list[Env]:
