@@ -164,7 +164,11 @@ class Atomizer:
                 break
         primitive = se.expand(key / g) if g != 1 else key
         negative = se.expand(-primitive)
-        if hash(negative) < hash(primitive):  # structural hashes: the same choice for u and -u
+        if len(terms) == 1:  # e^{-o} = (e^{o})^{-1}: one term keeps its positive form
+            flip = _split_coefficient(primitive)[0] < 0
+        else:  # structural hashes: the same choice for u and -u, without printing long sums
+            flip = hash(negative) < hash(primitive)
+        if flip:
             primitive, g = negative, -g
         return self._exp_atom(primitive) ** g
 
