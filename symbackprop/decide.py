@@ -20,7 +20,7 @@ import symengine as se
 
 from .applying import UNCOVERED as _UNCOVERED
 from .atoms import Atomizer
-from .premises import facts_for, restrict
+from .premises import facts_for, restrict, solve_for_leaf
 from .search import QUICK_TRIES, search
 from .verdict import Result, Verdict
 from .zerotest import zero_test
@@ -78,8 +78,34 @@ def _prove_with(a, b, prem, cond: Condition, atomizer: Atomizer, almost: bool) -
         z = zero_test(a - b, atomizer, restriction.leaf_subs, facts, almost=almost, exact=not almost)
         if not z:
             return _Outcome()
+        if z.kinks and _holds_on_kinks(a - b, atomizer, restriction.leaf_subs, facts, z.kinks):
+            continue  # it holds on the kink sets too: exact after all
         out.kinks += list(z.kinks)
     return out
+
+
+_KINK_DEPTH = 2
+_KINK_WIDTH = 4
+
+
+def _holds_on_kinks(expr, atomizer, leaf_subs: dict, facts: dict, kinks, depth: int = 0) -> bool:
+    """An almost-everywhere proof holds wherever no kink argument w is 0.  On
+    each set {w = 0} — w solved for one free input, so the set is exactly
+    that — prove it again (a kink met there in turn, recursively): if every
+    branch is exact, the identity holds everywhere (max(0, a) - max(0, -a) = a)."""
+    if depth >= _KINK_DEPTH or len(kinks) > _KINK_WIDTH:
+        return False
+    for w in kinks:
+        solved = solve_for_leaf(se.expand(w.subs(leaf_subs)) if leaf_subs else se.expand(w), atomizer.fixed)
+        if solved is None:
+            return False
+        s, value = solved
+        subs = {k: se.expand(v.subs({s: value})) for k, v in leaf_subs.items()}
+        subs[s] = value
+        z = zero_test(expr, atomizer, subs, facts, almost=True)
+        if not z or (z.kinks and not _holds_on_kinks(expr, atomizer, subs, facts, z.kinks, depth + 1)):
+            return False
+    return True
 
 
 def decide(problem, net, entries, where: str = "", quick: bool = True) -> Result:

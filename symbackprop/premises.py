@@ -24,7 +24,7 @@ import symengine as se
 
 from .atoms import inside_functions
 
-__all__ = ["Restriction", "restrict", "facts_for", "REL_TEXT"]
+__all__ = ["Restriction", "restrict", "facts_for", "solve_for_leaf", "REL_TEXT"]
 
 REL_TEXT = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 
@@ -41,7 +41,7 @@ def _holds(value, rel: str) -> bool:
             ">": value > 0, ">=": value >= 0}[rel]
 
 
-def _solve_for_leaf(u, protected: frozenset):
+def solve_for_leaf(u, protected: frozenset):
     """(s, value) with u = 0 ⇔ s = value, or None."""
     for s in sorted(u.free_symbols - inside_functions(u) - protected, key=str):
         c = se.expand(se.diff(u, s))
@@ -65,7 +65,7 @@ def restrict(premises, base_subs: dict | None = None, protected: frozenset = fro
                 return Restriction(subs, (), f"the premise can never hold (it reads {flat} {REL_TEXT[rel]} 0)")
             continue
         if rel == "=":
-            solved = _solve_for_leaf(flat, protected)
+            solved = solve_for_leaf(flat, protected)
             if solved is not None:
                 s, value = solved
                 subs = {k: se.expand(x.subs({s: value})) for k, x in subs.items()}

@@ -99,6 +99,11 @@ ROWS = [
     ("assignment1-hinge", None, r"p_l = p_{y_i} e^{o_l - o_{y_i}}", P, ""),
     ("assignment1-hinge", None, r"p_l = p_{y_i} e^{o_{y_i} - o_l}", R, ""),
     ("assignment1-hinge", None, r"e^{o_l + o_j} = e^{o_l} e^{o_j}", P, ""),
+    # an identity that holds on the kink set too is exact, not "almost everywhere"
+    ("mle-sheet4", "relu", r"\max(0, x_1) - \max(0, -x_1) = x_1", P, "exact"),
+    ("mle-sheet4", "relu", r"z^{(1)}_2 = \tilde{z}^{(1)}_2 \mathbf{1}_{\{\tilde{z}^{(1)}_2 \geq 0\}}", P, "exact"),
+    ("assignment1-hinge", None, r"\max(0, o_1) = o_1 \mathbf{1}_{\{o_1 \geq 0\}}", P, "exact"),
+    ("mle-sheet4", "relu", r"\max(0, x_1) = x_1 \phi'(x_1) + 1", R, ""),
     # cases: the first case that holds, never a sum of overlapping ones; a gap proves nothing
     ("mle-sheet4", "relu",
      r"\begin{cases} x_1 & x_1 > 0 \\ x_2 & x_2 > 0 \\ 0 & \text{otherwise} \end{cases} = \phi(x_1) + \phi(x_2)", R, ""),
