@@ -42,8 +42,8 @@ class Point:
 
 
 def _q(x) -> fmpq:
-    if isinstance(x, fmpq):
-        return x
+    if isinstance(x, (fmpq, arb)):
+        return x  # a leaf set by a premise to an irrational value stays a ball
     if isinstance(x, Fraction):
         return fmpq(x.numerator, x.denominator)
     return fmpq(int(x))

@@ -20,10 +20,11 @@ from fractions import Fraction
 import symengine as se
 from flint import fmpq
 
-from .atoms import nonzero_almost_everywhere
+from .atoms import Atomizer, nonzero_almost_everywhere
 from .pointeval import PRECISIONS, Point, PointValues, Undetermined, differs, show_pair
 from .premises import restrict
 from .witness import Witness, random_point
+from .zerotest import is_zero
 
 __all__ = ["search", "WITNESS_TRIES", "QUICK_TRIES"]
 
@@ -57,6 +58,19 @@ def _side_conditions_hold(problem, targets, values) -> bool:
     if sum(ys) != 1:
         return False
     return mode != "one-hot" or all(y in (0, 1) for y in ys)
+
+
+def _side_conditions_hold_exactly(problem, targets, values, solved: dict) -> bool:
+    """Σ y = 1 for targets some of which a premise set to irrational values:
+    proved with the zero test on their expressions, not compared as balls."""
+    mode = _target_mode(problem)
+    if mode == "any" or not targets:
+        return True
+    if mode == "one-hot" and any(t in solved for t in targets):
+        return False
+    total = se.Add(*[solved[t] if t in solved else se.Rational(values[t].numerator, values[t].denominator)
+                     for t in targets]) - 1
+    return is_zero(total, Atomizer())
 
 
 class _Searcher:
@@ -101,13 +115,19 @@ class _Searcher:
         values = dict(point.values)
         if key:
             base = PointValues(point, nonzero_ae=self.nonzero_ae)
+            irrational = False
             for s, expr in key:
                 v = base(expr)
-                if not isinstance(v, fmpq) or base.at_kink(expr):
+                if base.at_kink(expr):
                     cache[key] = None
                     return None
-                values[s] = Fraction(int(v.p), int(v.q))
-            if not _side_conditions_hold(self.problem, self.targets, values):
+                if isinstance(v, fmpq):
+                    values[s] = Fraction(int(v.p), int(v.q))
+                else:  # e.g. y := ŷ: a certified ball, the side condition checked symbolically
+                    values[s], irrational = v, True
+            holds = _side_conditions_hold_exactly(self.problem, self.targets, values, dict(key)) if irrational \
+                else _side_conditions_hold(self.problem, self.targets, values)
+            if not holds:
                 cache[key] = None
                 return None
         cache[key] = PointValues(Point(values, point.functions), nonzero_ae=self.nonzero_ae)
@@ -160,7 +180,7 @@ class _Searcher:
         for s in self.leaves:  # in the network's order
             if s in relevant:
                 v = pv.point.values[s]
-                shown[self.names.get(s, str(s))] = str(v)
+                shown[self.names.get(s, str(s))] = str(v) if isinstance(v, Fraction) else "≈" + v.str(12, radius=False)
         funcs = {name: _poly_str(name, c) for name, c in pv.point.functions.items()
                  if name in _functions_in(a_sub, b_sub)}
         lhs, rhs = show_pair(va, vb)

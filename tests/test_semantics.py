@@ -62,6 +62,8 @@ ROWS = [
     ("mle-sheet4", None, r"\hat{y} = y \Rightarrow \nabla_{W^{(0)}} L = 0", P, ""),
     ("mle-sheet4", None, r"\hat{y} = y \Rightarrow \nabla_{W^{(1)}} L = \hat{y}", I, ""),
     ("mle-sheet4", None, r"W^{(L-1)} = 0 \Rightarrow \nabla_{W^{(0)}} L = 0", P, ""),
+    ("mle-sheet4", "relu", r"\hat{y} = y \Rightarrow L = 0", R, ""),  # L is then the entropy of ŷ
+    ("mle-sheet4", "relu", r"\hat{y} = y \Rightarrow \delta^{(L)} = 0", P, ""),
     ("mle-sheet4", None, r"W^{(L-1)} = 0 \Rightarrow \nabla_{W^{(L-1)}} L = 0", R, ""),
     ("mle-sheet4", None, r"b^{(0)} = 0 \Rightarrow \nabla_{b^{(L-1)}} L = \hat{y} - y", P, ""),
     ("mle-sheet4", None, r"\mathbf{1}_{\{0 > 0\}} = 1 \Rightarrow \delta^{(L)} = 0", P, "vacuous"),
