@@ -224,7 +224,7 @@ def _flip_two_signs(node, free, other=None):
     adds = [(p, a) for p, a in _at(node, M.Add) if not _in_condition(node, p)]
     for a in range(len(adds)):
         for b in range(a + 1, len(adds)):
-            (pa, na), (pb, nb) = adds[a], adds[b]
+            (pa, na), (pb, _) = adds[a], adds[b]  # b is re-read after the first flip
             once = replace_at(node, pa, replace(na, sign=-na.sign))
             inner = dict(subtrees(once)).get(pb)
             if isinstance(inner, M.Add):

@@ -1,40 +1,29 @@
-"""Counterexamples: concrete points where two sides differ, re-checked.
+"""Witnesses and the points they are found at.
 
-A refutation is never "the zero test said nonzero".  It is a point — exact
-rational values for every input and parameter, a concrete polynomial for each
-generic activation — at which both sides are evaluated *from the original
-expressions* (not from the zero test's atoms): exactly in rationals where
-possible, and in interval arithmetic (mpmath, 256 bits) where exponentials
-and logarithms make the values irrational.  The difference must be provably
-nonzero (its interval excludes 0) for the point to count.  Points where a
-network pre-activation is exactly 0 (where ReLU has no derivative) are
-skipped by the caller; elsewhere a step at exactly 0 takes the course's
-convention relu'(0) = 0.
+`Witness` is what a refutation shows: the inputs and parameters (exact
+rationals), a concrete polynomial for each generic activation, the bindings
+of free indices and layers, and both sides' values.  `random_point` draws
+the points the search tries (simple values first, targets satisfying the
+side conditions).  `evaluate` is the worked examples' evaluator (numeric.py):
+exact rationals, or mpmath intervals (256 bits) where printed decimals carry
+an uncertainty; refutations use the certified arb evaluator in `pointeval`.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
 import symengine as se
 
-__all__ = ["Point", "Witness", "evaluate", "random_point", "Undetermined", "fmt", "to_float"]
+from .pointeval import Point, Undetermined  # one point type, one 'unusable point' error
+
+__all__ = ["Point", "Witness", "evaluate", "random_point", "Undetermined"]
 
 _IV = mpmath.iv
 _IV.prec = 256
-
-
-class Undetermined(Exception):
-    """The point is unusable: a step at 0, a log of a non-positive value."""
-
-
-@dataclass(frozen=True)
-class Point:
-    values: dict                                   # Symbol -> Fraction
-    functions: dict = field(default_factory=dict)  # generic name -> tuple of coefficients
 
 
 @dataclass(frozen=True)
@@ -150,25 +139,6 @@ def _sign(v) -> int:
     if v.b < 0:
         return -1
     raise Undetermined("sign undetermined")
-
-
-def differs(a, b) -> bool:
-    """True if a - b is provably nonzero."""
-    if not _is_iv(a) and not _is_iv(b):
-        return a != b
-    d = _iv(a) - _iv(b)
-    return not (d.a <= 0 <= d.b)
-
-
-def fmt(v) -> str:
-    """Exact value if rational, else a decimal with the digits the interval proves."""
-    if not _is_iv(v):
-        return str(v)
-    return "≈" + format(float(v.mid), ".12g")
-
-
-def to_float(v) -> float:
-    return float(v) if not _is_iv(v) else float(v.mid)
 
 
 _SMALL = [Fraction(n, d) for n in range(-3, 4) for d in (1, 2, 3) if n]
