@@ -20,7 +20,7 @@ import symengine as se
 
 from .pointeval import Point, Undetermined  # one point type, one 'unusable point' error
 
-__all__ = ["Point", "Witness", "evaluate", "random_point", "Undetermined"]
+__all__ = ["Point", "Witness", "evaluate", "random_point", "Undetermined", "to_float"]
 
 _IV = mpmath.iv
 _IV.prec = 256
@@ -139,6 +139,11 @@ def _sign(v) -> int:
     if v.b < 0:
         return -1
     raise Undetermined("sign undetermined")
+
+
+def to_float(v) -> float:
+    """A value of `evaluate` as a float (the midpoint of an interval)."""
+    return float(v) if not _is_iv(v) else float(v.mid)
 
 
 _SMALL = [Fraction(n, d) for n in range(-3, 4) for d in (1, 2, 3) if n]
