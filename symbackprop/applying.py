@@ -10,6 +10,8 @@ import numpy as np
 import symengine as se
 
 from . import activations as act
+from .engine import registry as R
+from .errors import IllFormed
 from .notation import meaning as M
 from .shapes import elementwise as _map, scalar as _scalar, shape_str, squeeze
 
@@ -18,10 +20,6 @@ __all__ = ["FunctionsAndIndicators"]
 # The value of a `cases` where no case holds: a symbol no point gives a value,
 # so no proof and no counterexample can rest on it.
 UNCOVERED = se.Symbol("no_case_applies")
-
-
-def _is_literal_zero(node) -> bool:
-    return isinstance(node, M.Number) and node.value == 0
 
 
 _INDICATORS = {
@@ -81,58 +79,45 @@ class FunctionsAndIndicators:
 
     # ------------------------------------------------------------ functions
     def _Apply(self, n: M.Apply, env):
-        args = [self.value(a, env) for a in n.args]
-        fn = n.fn
-        if fn == "softmax":
-            v = squeeze(args[0])
-            return np.array(act.softmax(list(v.flat)), dtype=object).reshape(v.shape)
-        if fn == "diag":
-            v = squeeze(args[0])
-            if v.ndim != 1:
-                raise self.fail(f"diag needs a vector, not a {shape_str(v.shape)} value", n)
-            out = np.full((v.shape[0], v.shape[0]), se.Integer(0), dtype=object)
-            for i, x in enumerate(v):
-                out[i, i] = x
-            return out
-        if fn == "max":
-            # max(0, m) = relu(m), so its derivative is the declared 1{m > 0}
-            a, b = (squeeze(x) for x in args)
-            if _is_literal_zero(n.args[0]):
-                return _map(act.relu, b)
-            if _is_literal_zero(n.args[1]):
-                return _map(act.relu, a)
-            return squeeze(b + _map(act.relu, squeeze(a - b)))
-        f = self.function(fn, n, env)
-        return _map(f, args[0])
+        args = [squeeze(self.value(a, env)) for a in n.args]
+        base = n.fn.rstrip("'")
+        entry = R.lookup(base)
+        if base.startswith("@") and base == n.fn:
+            entry = self.function_choice(base, n, env)[0].entry or entry
+        if entry is not None and entry.array is not None and base == n.fn:
+            if len(args) != entry.arity:
+                raise self.fail(f"{entry.name} takes {entry.arity} argument{'s' * (entry.arity > 1)}", n)
+            try:
+                return entry.array(args)
+            except ValueError as err:
+                raise self.fail(f"{entry.name}: {err}", n) from None
+        if len(args) != 1:
+            raise self.fail(f"{n.fn} takes one argument", n)
+        return _map(self.function(n.fn, n, env), args[0])
+
+    def function_choice(self, base: str, n: M.Apply, env):
+        layer = self.layer(n.layer, env) if n.layer is not None else None
+        try:
+            return self.net.function(base[1:], layer)
+        except IllFormed as err:
+            raise self.fail(err.message, n) from None
 
     def function(self, fn: str, n: M.Apply, env):
-        """The elementwise function `fn`: a name followed by one `'` per
-        derivative (`relu'` is the step H, so ReLU'(0) = 0; `tanh''`)."""
+        """The elementwise function `fn`: a built-in or the problem's own
+        (`@phi`), followed by one `'` per derivative (`relu'` is the step H,
+        so ReLU'(0) = 0; `tanh''`).  What each means is the registry's."""
         base = fn.rstrip("'")
         order = len(fn) - len(base)
-        if base in ("exp", "log", "tanh", "sigmoid"):
-            return act.named(base, order)
-        if base == "relu":
-            if order > 1:
-                raise self.fail("ReLU has no second derivative", n)
-            return act.H if order else act.relu
-        if base == "step" and not order:
-            return act.H
-        if base != "act":
+        if base.startswith("@"):
+            choice, name = self.function_choice(base, n, env)
+        else:
+            choice, name = R.Choice(base), base
+        entry = choice.entry
+        if entry is not None and not entry.elementwise:
+            raise self.fail(f"{choice.builtin} is not an elementwise function", n)
+        if entry is not None and order > entry.max_order:
+            raise self.fail(f"{choice.label} has no derivative of order {order} "
+                            f"({'its first has a jump at 0' if entry.kink else 'not supported'})", n)
+        if entry is None and choice.builtin != R.GENERIC:
             raise self.fail(f"unknown function {fn}", n)
-        name = self.default_activation
-        if n.layer is not None:
-            layer = self.layer(n.layer, env)
-            if not 1 <= layer <= self.net.L:
-                raise self.fail(f"no activation at layer {layer}", n)
-            name = self.net.activation(layer)
-        if name == "relu":
-            if order > 1:
-                raise self.fail("ReLU has no second derivative (its first has a jump at 0)", n)
-            return act.H if order else act.relu
-        if name == "identity":
-            return (lambda u: u) if not order else (lambda u: se.Integer(1 if order == 1 else 0))
-        g = name.split(":", 1)[1]
-        for _ in range(order):
-            g = act.derivative_of(g)
-        return act.generic(g)
+        return R.elementwise_of(choice, order, name)

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import symengine as se
 
+from .engine import registry as R
+
 from .applying import UNCOVERED as _UNCOVERED
 from .atoms import Atomizer
 from .premises import facts_for, restrict, solve_for_leaf
@@ -43,15 +45,18 @@ _NONE = Condition("")
 
 def conditions_of(problem, net) -> list[Condition]:
     out = []
-    targets = list(net.leaf_symbols(("target", None)).flat) if net.has(("target", None)) else []
+    targets = net.symbols_with_role("target")
     for cond in problem.side_conditions:
         if cond == "sum-to-one" and targets:
             out.append(Condition("Σ y = 1", ({targets[-1]: 1 - se.Add(*targets[:-1])},)))
         elif cond == "one-hot" and targets:
             out.append(Condition("y one-hot", tuple({t: se.Integer(int(i == hot)) for i, t in enumerate(targets)}
                                                     for hot in range(len(targets)))))
-        elif cond == "margin-positive" and net.has(("margin", None)):
-            out.append(Condition("margin > 0", positive=frozenset(net.leaf_symbols(("margin", None)).flat)))
+    positive = net.positive_symbols()
+    if positive:
+        names = problem.leaf_names(net)
+        out.append(Condition(", ".join(names.get(p, str(p)) for p in positive) + " > 0",
+                             positive=frozenset(positive)))
     return out
 
 
@@ -112,7 +117,7 @@ def decide(problem, net, entries, where: str = "", quick: bool = True) -> Result
     found = search(problem, net, entries, tries=QUICK_TRIES, quick=True) if quick else None
     if found is not None:
         return _refuted(found, where)
-    targets = frozenset(net.leaf_symbols(("target", None)).flat) if net.has(("target", None)) else frozenset()
+    targets = frozenset(net.symbols_with_role("target"))
     conditions = [_NONE] + conditions_of(problem, net)
     atomizers = {c.label: (Atomizer(positive_symbols=c.positive, fixed=targets),
                            Atomizer(positive_symbols=c.positive, fixed=targets, split_exp=True))
@@ -171,8 +176,8 @@ def name_kinks(problem, net, kinks: list, limit: int = 4) -> str:
     """`z̃^(1)[2] = 0 or p[1] - p[2] + margin = 0`: the arguments in the
     problem's own names (network nodes named where they appear)."""
     names, nodes = {}, {}
-    for node in [("pre", k) for k in range(1, net.L + 1)] + [("logit", None), ("out", None)]:
-        if not net.has(node) or net.is_leaf(node):
+    for node in net.defined_nodes():
+        if node[0] in net.arch.label_families():
             continue
         for idx, v in _flat(net.value(node)):
             label = problem.written_name(node[0], node[1], idx, net.L)
@@ -207,11 +212,25 @@ def _short(w, nodes: dict, leaf_names: dict, limit: int = 80) -> str:
 
 
 def _method(net) -> str:
-    acts = set(net.spec.activations[:-1] if net.spec.kind == "mlp-softmax-ce" else net.spec.activations)
-    parts = ["difference cancels to 0 as a rational function of the exponentials exp(z_k)"
-             if net.spec.kind != "mlp-mse-batch" else "difference expands to 0 as a polynomial"]
-    if "relu" in acts or net.spec.kind == "softmax-hinge":
+    """How the proof went, read off the primitives the network's values use."""
+    cached = net._memo.get(("method",))
+    if cached is not None:
+        return cached
+    found = set()
+    for node in net.defined_nodes():
+        if node[0] in net.arch.label_families():
+            found.add("H")   # a label-dependent loss (the hinge) has its max
+            continue
+        for v in net.value(node).flat:
+            for f in v.atoms(se.FunctionSymbol):
+                found.add("H" if R.is_step(f) else "Exp" if R.is_exp(f) else "generic")
+            if v.atoms(se.log):
+                found.add("Exp")
+    parts = ["difference cancels to 0 as a rational function of the exponentials exp(z_k)" if "Exp" in found
+             else "difference expands to 0 as a polynomial"]
+    if "H" in found:
         parts.append("every sign pattern at once via exact step indicators 1{u > 0}, 1{u < 0}")
-    if any(a.startswith("generic") for a in acts):
+    if net.generic_names():
         parts.append("φ(s), φ'(s) as opaque atoms, so it holds for every activation")
-    return "; ".join(parts)
+    net._memo[("method",)] = "; ".join(parts)
+    return net._memo[("method",)]

@@ -19,7 +19,6 @@ import symengine as se
 from .errors import IllFormed
 from .applying import FunctionsAndIndicators
 from .atoms import nonzero_almost_everywhere
-from .network import Network
 from .notation import meaning as M
 from .shapes import Env, elementwise as _map, scalar as _scalar, shape_str, squeeze
 
@@ -33,11 +32,9 @@ class Evaluator(FunctionsAndIndicators):
     """Evaluates meaning trees on one network.  `definitions` maps a defined
     name to (layer variable, body); `label_var` names the class-label index."""
 
-    def __init__(self, net: Network, definitions: dict, default_activation: str,
-                 label_var: str | None = None):
-        self.net = net
+    def __init__(self, net, definitions: dict, label_var: str | None = None):
+        self.net = net  # an engine.graph.Network (which builds its own equations with an Evaluator)
         self.defs = definitions
-        self.default_activation = default_activation
         self.label_var = label_var
         self.ranges: dict[str, set[int]] = {}
         self._memo: dict = {}
@@ -108,10 +105,13 @@ class Evaluator(FunctionsAndIndicators):
         if not self.net.has(node):
             raise self.fail(f"{n.label or n.family} does not exist in this network "
                             f"(layer {node[1]}; the last layer is L = {self.net.L})", n)
-        label = self.label(env)
-        if label is None and n.family == "loss" and self.net.depends_on_label():
-            raise self.fail(f"the loss depends on the label {self.label_var}, which is not bound here", n)
-        return self.net.value(node, env.world, label)
+        try:
+            return self.net.value(node, env.world, self.label(env))
+        except IllFormed as err:
+            if err.message.startswith("index ") and self.label_var and self.label_var in err.message:
+                raise self.fail(f"{n.label or n.family} depends on the label {self.label_var}, "
+                                "which is not bound here", n) from None
+            raise
 
     def _DefRef(self, n: M.DefRef, env):
         var, body = self.defs[n.name]
@@ -123,18 +123,11 @@ class Evaluator(FunctionsAndIndicators):
                             f"{self.layer(n.layer, env)}: {err.message}", n) from None
 
     def _Size(self, n: M.Size, env):
-        d = self.net.spec.sizes
-        kind = n.kind
-        if kind == "last":
-            return _scalar(se.Integer(d[-1]))
-        if kind == "batch":
-            return _scalar(se.Integer(self.net.spec.batch or 1))
         layer = self.layer(n.layer, env) if n.layer is not None else None
-        if kind.startswith("width:"):
-            layer = int(kind.split(":")[1])
-        if layer is None or not 0 <= layer < len(d):
-            raise self.fail(f"no layer {layer}: layers run 0..{len(d) - 1}", n)
-        return _scalar(se.Integer(d[layer]))
+        try:
+            return _scalar(se.Integer(self.net.size(n.kind, layer)))
+        except IllFormed as err:
+            raise self.fail(err.message, n) from None
 
     def _Entry(self, n: M.Entry, env):
         base = self.value(n.base, env)
@@ -230,9 +223,7 @@ class Evaluator(FunctionsAndIndicators):
         return a / b if a.ndim else _scalar(a[()] / b)
 
     def _fixed(self) -> frozenset:
-        if self.net.has(("target", None)):
-            return frozenset(self.net.leaf_symbols(("target", None)).flat)
-        return frozenset()
+        return frozenset(self.net.symbols_with_role("target"))
 
     def _Transpose(self, n, env):
         a = self.value(n.operand, env)

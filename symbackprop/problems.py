@@ -18,11 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError, ProblemError, SizeError
-from .network import KINDS, Network, Spec
+from .catalogue.declare import check_keys, declare
+from .engine.graph import Architecture, Network, Spec
+from .errors import IllFormed, InputError, ProblemError, SizeError
 from .notation.parser import parse
 from .notation import meaning as M
-from .notation.resolve import NameRule, Notation, resolve
+from .notation.resolve import Notation, resolve
 
 __all__ = ["Claim", "Label", "Problem", "load_problem", "problem_path", "load_catalogue", "catalogue_dir", "problem_ids"]
 
@@ -55,59 +56,64 @@ class Problem:
     id: str
     title: str
     source: str
-    kind: str
-    sizes: tuple[int, ...]
-    activation: str                  # relu | generic | identity (hidden layers)
-    generic_name: str                # "phi", or "f_{k}" for one function per layer
-    output_activation: str
-    batch: int | None
+    arch: Architecture
+    sizes: dict                      # size name -> value (a tuple per layer) on the proof instance
     side_conditions: tuple[str, ...]
-    also_check: tuple[str, ...]
     notation: Notation
     definitions: dict = field(default_factory=dict)  # name -> (layer var, Sem)
-    label_var: str | None = None
     claims: tuple[Claim, ...] = ()
     numeric: dict = field(default_factory=dict)      # worked example inputs
     labels: dict = field(default_factory=dict)       # label -> Label, for grading
     definition_sources: dict = field(default_factory=dict)  # name -> its LaTeX, for reports
     hints: dict = field(default_factory=dict)        # mistake name -> this course's hint for it
+    path: str = ""
 
-    def activations(self, activation: str | None, depth: int) -> tuple[str, ...]:
-        """The activation of each layer 1..depth."""
-        chosen = activation or self.activation
+    @property
+    def label_var(self) -> str | None:
+        return self.arch.label_var
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The function choices a claim is checked under: the default first."""
         out = []
-        for k in range(1, depth + 1):
-            if k == depth and self.output_activation != "same":
-                out.append(self.output_activation)
-            elif chosen == "generic":
-                out.append("generic:" + self.generic_name.replace("{k}", str(k)))
-            else:
-                out.append(chosen)
+        for decl in self.arch.functions.values():
+            for c in decl.choices if len(decl.choices) > 1 else ():
+                if c.label not in out:
+                    out.append(c.label)
+        if not out:
+            decl = next(iter(self.arch.functions.values()), None)
+            out = [decl.choices[0].label if decl is not None and decl.choices else "default"]
         return tuple(out)
 
-    def written_name(self, family: str, layer: int | None, index: tuple[int, ...], depth: int) -> str:
+    @property
+    def activation(self) -> str:
+        return self.variants[0]
+
+    @property
+    def also_check(self) -> tuple[str, ...]:
+        return self.variants[1:]
+
+    def choices(self, activation: str | None) -> tuple:
+        """Each listed function's choice under `activation` (its default where it isn't listed)."""
+        if activation is not None and activation not in self.variants:
+            raise SizeError(f"{self.id} has no function choice {activation!r}; its choices: {', '.join(self.variants)}")
+        out = []
+        for key, decl in sorted(self.arch.functions.items()):
+            if not decl.choices:
+                continue
+            pick = next((c for c in decl.choices if c.label == activation), decl.choices[0])
+            out.append((key, pick))
+        return tuple(out)
+
+    def written_name(self, family: str, layer: int | None, index: tuple[int, ...], depth: int = 0) -> str:
         """A network leaf as this problem writes it: W^{(1)}_{13} in one
         course is W_2[1,3] in another.  Plain text, 1-based indices."""
         suffix = "[" + ",".join(str(i + 1) for i in index) + "]" if index else ""
-        best = None
-        for key, rule in self.notation.names.items():
-            if rule.kind != "quantity" or rule.family != family:
-                continue
-            if rule.fixed_layer is not None and rule.fixed_layer != layer:
-                continue
-            if rule.layer == "last" and layer != depth:
-                continue
-            score = (rule.fixed_layer is not None or rule.layer == "last", -len(key))
-            if best is None or score > best[0]:
-                best = (score, key, rule)
-        if best is None:
-            return f"{family}{'' if layer is None else layer}{suffix}"
-        _, key, rule = best
-        base = _plain(key)  # "tilde z" -> z̃
-        if rule.fixed_layer is not None or rule.layer in ("none", "last") or layer is None:
+        rule = self.notation.names.get(family)
+        base = _plain(family)
+        if rule is None or layer is None or rule.layer in ("none", "last"):
             return base + suffix
-        written = layer - rule.offset
-        return f"{base}^({written}){suffix}" if rule.layer == "sup" else f"{base}_{written}{suffix}"
+        return f"{base}^({layer}){suffix}" if rule.layer == "sup" else f"{base}_{layer}{suffix}"
 
     def leaf_names(self, net: Network) -> dict:
         """Each leaf symbol of `net` -> its written name (W^(1)[1,3])."""
@@ -128,63 +134,77 @@ class Problem:
                 out[syms[idx]] = Fraction(str(vals[idx]))
         return out
 
-    def check_sizes(self, sizes=None, batch=None) -> tuple[tuple[int, ...], int | None]:
-        """(widths, batch) this problem can be built at, or SizeError."""
-        if self.numeric and (sizes or batch) and (tuple(sizes or self.sizes), batch or self.batch) != \
-                (tuple(self.sizes), self.batch):
+    # ------------------------------------------------------------ sizes
+    def check_sizes(self, sizes=None, batch=None) -> tuple:
+        """The sizes this problem is built at (a tuple of (name, value)),
+        from the defaults with `sizes` (widths, or name=value pairs) and
+        `batch` (the size N) applied; SizeError if it can't take them."""
+        values = dict(self.sizes)
+        if (sizes or batch) and self.numeric:
             raise SizeError(f"{self.id} is a worked example with fixed sizes "
-                            f"({self.describe_sizes(self.sizes, self.batch)}); --sizes and --batch can't change them")
-        sizes = tuple(sizes or self.sizes)
-        if batch is not None and self.kind != "mlp-mse-batch":
-            raise SizeError(f"{self.id} has no batch: --batch applies to batched problems only")
-        batch = batch or self.batch
-        if self.kind == "softmax-hinge" and len(sizes) != 1:
-            raise SizeError("this problem takes one size: the number of classes C (e.g. --sizes 4)")
-        if len(sizes) < 2 and self.kind != "softmax-hinge":
-            raise SizeError("--sizes needs at least two layer widths d_0,...,d_L (the batch is --batch N)")
-        if any(s < 1 or s > 256 for s in sizes) or (batch is not None and not 1 <= batch <= 256):
-            raise SizeError("sizes must be between 1 and 256")
-        return sizes, batch
+                            f"({self.describe_sizes(tuple(values.items()))}); --sizes and --batch can't change them")
+        if sizes:
+            if isinstance(sizes, dict):
+                unknown = [k for k in sizes if k not in values]
+                if unknown:
+                    raise SizeError(f"{self.id} has no size {unknown[0]}; its sizes: {', '.join(values)}")
+                values.update(sizes)
+            else:
+                sizes = tuple(sizes)
+                lists = [k for k, v in values.items() if isinstance(v, tuple)]
+                scalars = [k for k, v in values.items() if not isinstance(v, tuple)]
+                if lists:
+                    if len(sizes) < 2:
+                        raise SizeError("--sizes needs at least two layer widths d_0,...,d_L (the batch is --batch N)")
+                    for k in lists:
+                        values[k] = sizes
+                elif len(sizes) == len(scalars):
+                    values.update(zip(scalars, sizes))
+                else:
+                    raise SizeError(f"this problem takes {len(scalars)} size{'s' * (len(scalars) != 1)}: "
+                                    f"{', '.join(scalars)} (e.g. --sizes {','.join(str(values[k]) for k in scalars)})")
+        if batch is not None:
+            if "N" not in values or isinstance(values["N"], tuple):
+                raise SizeError(f"{self.id} has no batch: --batch applies to problems with a size N")
+            values["N"] = batch
+        for v in values.values():
+            if any(not 1 <= x <= 256 for x in (v if isinstance(v, tuple) else (v,))):
+                raise SizeError("sizes must be between 1 and 256")
+        return tuple(values.items())
 
-    def instances(self, sizes=None, batch=None) -> list[tuple[tuple[int, ...], int | None]]:
+    def instances(self, sizes=None, batch=None) -> list[tuple]:
         """The instances a claim is checked on: the given (or default) sizes,
-        and a second one whose every width and batch differs, so a literal
-        that equals one instance's size can't make a claim true.  The second
-        keeps the pattern of equal and unequal sizes (a square weight stays
-        square): each size + 1 when all are small, else the distinct sizes
-        mapped in order onto 2, 3, 4, ... (cheap, so checked first)."""
+        and a second one whose every size differs, so a literal that equals
+        one instance's size can't make a claim true.  The second keeps the
+        pattern of equal and unequal sizes (a square weight stays square):
+        each size + 1 when all are small, else the distinct sizes mapped in
+        order onto 2, 3, 4, ... (cheap, so checked first)."""
         first = self.check_sizes(sizes, batch)
         if self.numeric:
             return [first]
-        widths, n = first
-        values = widths + ((n,) if n else ())
-        if max(values) <= 8:
-            new = {v: v + 1 for v in values}
+        flat = [x for _, v in first for x in (v if isinstance(v, tuple) else (v,))]
+        if max(flat) <= 8:
+            new = {v: v + 1 for v in flat}
         else:
-            new = {v: k + 2 for k, v in enumerate(sorted(set(values)))}
-            if any(new[v] == v for v in values):
-                new = {v: v + 1 for v in values}
-        second = (tuple(new[w] for w in widths), new[n] if n else None)
-        return [first, self.check_sizes(*second)]
+            new = {v: k + 2 for k, v in enumerate(sorted(set(flat)))}
+            if any(new[v] == v for v in flat):
+                new = {v: v + 1 for v in flat}
+        second = {k: tuple(new[x] for x in v) if isinstance(v, tuple) else new[v] for k, v in first}
+        return [first, self.check_sizes(second)]
 
-    def describe_sizes(self, sizes, batch=None) -> str:
-        text = ("C = " if self.kind == "softmax-hinge" else "widths ") + ",".join(map(str, sizes))
-        return text + (f", N = {batch}" if batch else "")
+    def describe_sizes(self, sizes) -> str:
+        return ", ".join(f"{k} = {','.join(map(str, v)) if isinstance(v, tuple) else v}" for k, v in sizes)
 
-    def default_activation(self, activation: str | None) -> str:
-        chosen = activation or self.activation
-        return "generic:" + self.generic_name.replace("{k}", "1") if chosen == "generic" else chosen
-
-    def network(self, activation: str | None = None, sizes: tuple[int, ...] | None = None,
-                batch: int | None = None) -> Network:
-        sizes, batch = self.check_sizes(sizes, batch)
-        acts = self.activations(activation, len(sizes) - 1)
-        spec = Spec(self.kind, sizes, acts, batch)
-        if spec not in _NETWORKS:  # a network is a pure function of its spec; its memo stays warm
+    def network(self, activation: str | None = None, sizes=None, batch: int | None = None) -> Network:
+        if sizes is None or not (isinstance(sizes, tuple) and sizes and isinstance(sizes[0], tuple)):
+            sizes = self.check_sizes(sizes, batch)
+        spec = Spec(sizes, self.choices(activation))
+        key = (id(self.arch), spec)
+        if key not in _NETWORKS:  # a network is a pure function of its spec; its memo stays warm
             if len(_NETWORKS) >= 16:
                 _NETWORKS.pop(next(iter(_NETWORKS)))
-            _NETWORKS[spec] = Network(spec)
-        return _NETWORKS[spec]
+            _NETWORKS[key] = (self.arch, Network(self.arch, spec))
+        return _NETWORKS[key][1]
 
 
 _NETWORKS: dict = {}
@@ -235,8 +255,8 @@ def load_problem(ref: str | Path) -> Problem:
         raise ProblemError(f"{path}: {err}") from None
     try:
         return _build(data, path)
-    except (KeyError, TypeError, ValueError) as err:
-        raise ProblemError(f"{path}: bad problem file: {err!r}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise ProblemError(f"{path}: bad problem file: {type(err).__name__}: {err}") from None
 
 
 def load_catalogue(refs=None) -> list[Problem]:
@@ -244,25 +264,19 @@ def load_catalogue(refs=None) -> list[Problem]:
     return [load_problem(r) for r in refs]
 
 
-SIDE_CONDITIONS = ("sum-to-one", "one-hot", "margin-positive")
-
-
-def _side_conditions(names) -> tuple[str, ...]:
-    unknown = [n for n in names if n not in SIDE_CONDITIONS]
-    if unknown:
-        raise ValueError(f"unknown side condition {unknown[0]!r} (known: {', '.join(SIDE_CONDITIONS)})")
-    return tuple(names)
+TOP_KEYS = ("id", "title", "source", "sizes", "tensors", "functions", "network", "notation", "definitions",
+            "claims", "labels", "hints", "numeric")
 
 
 def _build(data: dict, path: Path) -> Problem:
-    net = data["network"]
-    if net["kind"] not in KINDS:
-        raise ProblemError(f"{path}: unknown network kind {net['kind']!r}")
-    nota = data.get("notation", {})
-    names = {key: NameRule(**rule) for key, rule in nota.get("names", {}).items()}
-    notation = Notation(names, tuple(nota.get("layer_vars", ["l"])), nota.get("last_layer", "L"))
+    check_keys(data, TOP_KEYS, str(path))
+    if "id" not in data:
+        raise ProblemError(f"{path}: missing key 'id'")
+    declared = declare(data, path)
+    notation = declared.notation
     definitions = {}
     for d in data.get("definitions", []):
+        check_keys(d, ("name", "layer_var", "latex", "written"), f"{path}: [[definitions]]")
         try:
             stmt = parse(d["latex"])
             body = resolve(stmt.segments[0].exprs[0], notation, d["latex"])
@@ -271,22 +285,27 @@ def _build(data: dict, path: Path) -> Problem:
         definitions[d["name"]] = (d.get("layer_var"), body)
     claims = []
     for c in data.get("claims", []):
+        check_keys(c, ("id", "latex", "expect", "seed", "twin", "twin_mistake", "note"), f"{path}: [[claims]]")
         expect = c.get("expect", "proved")
         claims.append(Claim(c["id"], c["latex"], c.get("seed", ""),
                             expect if isinstance(expect, dict) else {"*": expect},
                             c.get("twin", ""), c.get("twin_mistake", ""), c.get("note", "")))
-    label = next((r.family for r in names.values() if r.kind == "label"), None)
     problem = Problem(
         id=data["id"], title=data.get("title", data["id"]), source=data.get("source", ""),
-        kind=net["kind"], sizes=tuple(net["sizes"]), activation=net.get("activation", "relu"),
-        generic_name=net.get("generic_name", "phi"), output_activation=net.get("output_activation", "identity"),
-        batch=net.get("batch"), side_conditions=_side_conditions(net.get("side_conditions", [])),
-        also_check=tuple(net.get("also_check", [])), notation=notation, definitions=definitions,
-        label_var=label, claims=tuple(claims), numeric=_numeric(data.get("numeric", {}), notation, path),
+        arch=declared.arch, sizes=declared.sizes, side_conditions=declared.side_conditions,
+        notation=notation, definitions=definitions, claims=tuple(claims),
+        numeric=_numeric(data.get("numeric", {}), notation, path),
         labels={g["label"]: Label(g["label"], float(g.get("points", 1)), g.get("reference", ""), g.get("prompt", ""))
                 for g in data.get("labels", [])},
         definition_sources={d["name"]: d["latex"] for d in data.get("definitions", [])},
-        hints={str(k): str(v) for k, v in data.get("hints", {}).items()})
+        hints={str(k): str(v) for k, v in data.get("hints", {}).items()}, path=str(path))
+    try:   # build the proof instance once: a shape that doesn't match is the author's error
+        net = problem.network()
+        for node in net.defined_nodes():
+            net.value(node, None, 0 if problem.label_var else None)
+    except IllFormed as err:
+        raise ProblemError(f"{path}: the forward equations don't fit together: {err.message}"
+                           + (f" (in {err.fragment!r})" if getattr(err, "fragment", "") else "")) from None
     if problem.numeric:
         _check_inputs(problem, path)
     return problem

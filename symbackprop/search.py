@@ -79,12 +79,11 @@ class _Searcher:
         self.leaves = []
         for node in net.all_leaves():
             self.leaves += list(net.leaf_symbols(node).flat)
-        self.targets = list(net.leaf_symbols(("target", None)).flat) if net.has(("target", None)) else []
-        self.positive = list(net.leaf_symbols(("margin", None)).flat) if net.has(("margin", None)) else []
-        self.generics = sorted({a.split(":", 1)[1] for a in net.spec.activations if a.startswith("generic:")})
+        self.targets = net.symbols_with_role("target")
+        self.positive = net.positive_symbols()
+        self.generics = sorted(net.generic_names())
         self.names = problem.leaf_names(net)
-        self.relu_pre = [e for k in range(1, net.L + 1)
-                         if net.has(("pre", k)) and net.activation(k) == "relu" for e in net.value(("pre", k)).flat]
+        self.relu_pre = net.kink_arguments()
         fixed = frozenset(self.targets)
         self.nonzero_ae = lambda arg: nonzero_almost_everywhere(arg, fixed)
 

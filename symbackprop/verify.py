@@ -72,19 +72,19 @@ def check_statement(problem: Problem, latex: str, activation=None, instances=Non
     given = instances[0]
     statements = parse_display(latex)
     proofs = []
-    for k, (sizes, batch) in enumerate(sorted(instances, key=_cost)):
+    for k, sizes in enumerate(sorted(instances, key=_cost)):
         try:
             # the quick look for a difference pays on the first (cheapest)
             # instance; once that one is proved, the larger goes straight to the proof
-            result = _check_instance(problem, statements, latex, activation, sizes, batch, quick=k == 0)
+            result = _check_instance(problem, statements, latex, activation, sizes, quick=k == 0)
         except InputError as err:
-            if (sizes, batch) == given:
+            if sizes == given:
                 raise
             result = Result(Verdict(err.verdict), err.located(latex), position=err.pos, fragment=err.fragment)
         if result.verdict is not Verdict.PROVED:
-            if (sizes, batch) == given:
+            if sizes == given:
                 return result
-            at = problem.describe_sizes(sizes, batch)
+            at = problem.describe_sizes(sizes)
             witness = result.witness
             if witness is not None:
                 witness = replace(witness, bindings={"sizes": at, **witness.bindings})
@@ -92,26 +92,26 @@ def check_statement(problem: Problem, latex: str, activation=None, instances=Non
         proofs.append(result)
     first = proofs[0]
     if len(proofs) == 1:
-        return replace(first, sizes=tuple(s for s, _ in instances))
+        return replace(first, sizes=tuple(instances))
     ae = next((r for r in proofs if r.almost_everywhere), None)
     conditions = tuple(sorted({c for r in proofs for c in r.conditions}))
     out = ae or first
-    return replace(out, conditions=conditions, sizes=tuple(s for s, _ in instances),
+    return replace(out, conditions=conditions, sizes=tuple(instances),
                    vacuous=all(r.vacuous for r in proofs),
-                   reason=out.reason + f" (on two instances: {problem.describe_sizes(*instances[0])}; "
-                                       f"{problem.describe_sizes(*instances[1])})")
+                   reason=out.reason + f" (on two instances: {problem.describe_sizes(instances[0])}; "
+                                       f"{problem.describe_sizes(instances[1])})")
 
 
 def _cost(instance) -> int:
-    sizes, batch = instance
-    return sum(a * b for a, b in zip(sizes, sizes[1:])) * (batch or 1) + sum(sizes)
+    flat = [x for _, v in instance for x in (v if isinstance(v, tuple) else (v,))]
+    return sum(a * b for a, b in zip(flat, flat[1:])) + sum(flat)
 
 
-def _check_instance(problem: Problem, statements, latex: str, activation, sizes, batch,
+def _check_instance(problem: Problem, statements, latex: str, activation, sizes,
                     quick: bool = True) -> Result:
     """Every equation of the display must hold; the first that doesn't decides."""
-    net = problem.network(activation, sizes, batch)
-    ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
+    net = problem.network(activation, sizes)
+    ev = Evaluator(net, problem.definitions, problem.label_var)
     ev.quick_look = quick
     results: list[Result] = []
     for k, stmt in enumerate(statements):
@@ -166,7 +166,7 @@ def claim_entries(problem: Problem, latex: str, activation=None, sizes=None, lim
     claim without premises compares; for benchmarks and cross-checks."""
     statement = parse_display(latex)[0]
     net = problem.network(activation, sizes, batch)
-    ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
+    ev = Evaluator(net, problem.definitions, problem.label_var)
     segs = [s for s in statement.segments if s.rels and all(r == "=" for r in s.rels)]
     if len(segs) != len(statement.segments):
         return []  # a claim under a premise holds only where the premise does
@@ -195,7 +195,7 @@ def side_condition_substitution(problem: Problem, net) -> dict:
 def compare(problem: Problem, a: M.Sem, b: M.Sem, premises=(), activation=None, sizes=None) -> Result:
     """The verdict on `a = b` for two meaning trees (built by grading, not typed)."""
     net = problem.network(activation, sizes)
-    ev = Evaluator(net, problem.definitions, problem.default_activation(activation), problem.label_var)
+    ev = Evaluator(net, problem.definitions, problem.label_var)
     return _check_link(problem, net, ev, a, b, list(premises), "", False)
 
 
@@ -264,8 +264,8 @@ def _check_link(problem, net, ev, lhs, rhs, premises, link_text, chained) -> Res
     for a, _, b in premises:
         pf |= M.free_indices(a) | M.free_indices(b)
     free = lf | rf | pf
-    if problem.label_var and net.depends_on_label() and any(
-            isinstance(m, M.Quantity) and m.family == "loss" for n in [lhs, rhs] for m in M.walk(n)):
+    if problem.label_var and any(isinstance(m, M.Quantity) and m.family in problem.arch.label_families()
+                                 for n in [lhs, rhs] for m in M.walk(n)):
         free.add(problem.label_var)  # the loss depends on the label: check every value of it
     free = sorted(free)
     layer_vars = sorted(set().union(*(M.layer_vars(x) for x in [lhs, rhs] + [p[0] for p in premises] +
@@ -329,11 +329,9 @@ def _size_indices(problem, net, free) -> dict:
     out = {}
     for var in free:
         rule = problem.notation.names.get(var)
-        if rule is not None and rule.kind == "size":
-            if rule.family == "last":
-                out[var] = net.spec.sizes[-1]
-            elif rule.family == "batch" and net.spec.batch:
-                out[var] = net.spec.batch
+        if rule is not None and rule.kind == "size" and rule.layer != "sub":
+            layer = net.L if rule.layer == "last" else rule.fixed_layer
+            out[var] = net.size(rule.family, layer)
     return out
 
 
@@ -347,7 +345,7 @@ def _entries(problem, net, ev, env, free, lhs, rhs, premises, where):
     for var in free:
         probe = probe.bind(var, 1)
     if problem.label_var and problem.label_var in free:
-        ev.ranges.setdefault(problem.label_var, set()).add(net.spec.sizes[-1])
+        ev.ranges.setdefault(problem.label_var, set()).add(net.label_classes())
     for node in [lhs, rhs] + [p[0] for p in premises] + [p[2] for p in premises]:
         ev.value(node, probe)
     ranges = {}

@@ -63,8 +63,6 @@ def _is_arg_list(item) -> bool:
     return isinstance(item, S.Group) and item.kind in ("paren", "bracket", "set") and len(item.items) > 1
 
 
-def _is_loss(value) -> bool:
-    return isinstance(value, M.Quantity) and value.family == "loss"
 
 
 def _names_input(value) -> bool:
@@ -107,7 +105,7 @@ class Calls:
                 # TeX prints `2 3` and `1\,000` as one number: never a product
                 raise self.fail("two numbers side by side: write 2 \\cdot 3 for a product", item)
             after = resolved[-1] if resolved else None
-            if isinstance(item, S.Group) and item.kind in ("paren", "bracket") and _is_loss(after):
+            if isinstance(item, S.Group) and item.kind in ("paren", "bracket") and self._is_loss(after):
                 resolved.append(item)  # Err(y, z), L(W): maybe the inputs' names, read below
             elif _is_arg_list(item) and isinstance(after, Fn):
                 resolved.append(item)  # \max(0, x): an argument list, read by the call
@@ -124,7 +122,7 @@ class Calls:
             r = resolved[i]
             if isinstance(r, S.Group):  # a bracket after a loss that names no inputs: a factor
                 r = resolved[i] = self._expr(r)
-            if _is_loss(r) and i + 1 < len(resolved) and isinstance(resolved[i + 1], S.Group) \
+            if self._is_loss(r) and i + 1 < len(resolved) and isinstance(resolved[i + 1], S.Group) \
                     and self._loss_arguments(resolved[i + 1], dots[i + 1]):
                 values.append(r)  # Err(y, z), L(y^, y): the arguments only name the inputs
                 flags.append(dots[i])
@@ -143,6 +141,10 @@ class Calls:
         for v, dot in zip(values[1:], flags[1:]):
             out = M.Mul(out, v, dot, pos=node.pos, text=self.text(node))
         return out
+
+    def _is_loss(self, value) -> bool:
+        """A name that may be followed by the list of its inputs (the loss)."""
+        return isinstance(value, M.Quantity) and value.family in self.n.takes_args
 
     def _loss_arguments(self, group: S.Group, dotted: bool) -> bool:
         """True if `group` lists the loss's inputs; ill-formed if it is a list
@@ -219,7 +221,7 @@ class Calls:
             value = args[0]
         elif base == "tr":
             value = M.Trace(args[0], **kw)
-        elif base in F.MAX_ORDER:
+        elif base in F.MAX_ORDER or base.startswith("@"):
             value = M.Apply(name, tuple(args), fn.layer, **kw)
         else:
             raise self.fail(f"unknown function {name}", node)
@@ -254,7 +256,7 @@ class Calls:
         for kind, script in posts:
             if kind == "sub" and fn == "softmax":
                 after.append((kind, script))  # softmax_k(z) = softmax(z)_k
-            elif kind == "sup" and _positive_integer(script) and fn in F.ELEMENTWISE:
+            elif kind == "sup" and _positive_integer(script) and F.is_elementwise(fn):
                 after.append((kind, script))  # tanh^2(x) = (tanh x)^2
             elif kind == "sup" and _is_transpose(script):
                 raise self.fail(f"a transpose on the function {fn}: transpose its value, f(x)^T", node)

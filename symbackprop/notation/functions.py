@@ -21,26 +21,22 @@ name followed by one `'` per derivative (`relu'`, `tanh''`, `act'`), and
 
 from __future__ import annotations
 
+from ..engine import registry as R
 from . import syntax as S
 
 __all__ = ["builtin", "MAX_ORDER", "ELEMENTWISE", "COSMETIC_STYLES", "derivative_problem",
            "is_plain"]
 
-# Written spelling -> canonical function.  Commands come from the grammar's
-# FUNC terminal; words from \text{...} / \operatorname{...}.
-_COMMANDS = {"exp": "exp", "ln": "log", "log": "log", "max": "max", "tr": "tr", "softmax": "softmax",
-             "tanh": "tanh"}
-_WORDS = {"relu": "relu", "ReLU": "relu", "Relu": "relu", "RELU": "relu",
-          "tanh": "tanh", "sigmoid": "sigmoid", "sigm": "sigmoid", "Sigmoid": "sigmoid",
-          "softmax": "softmax", "Softmax": "softmax", "exp": "exp", "log": "log", "ln": "log",
-          "max": "max", "tr": "tr", "Tr": "tr", "trace": "tr", "diag": "diag"}
+# Written spelling -> canonical function, and how many derivatives of each
+# have an elementwise meaning, come from the one registry.  A problem's own
+# function (`\\phi` declared in the problem) is "@" + its key and may take
+# two primes; the choice made for it decides at evaluation.
+_COMMANDS = R.COMMANDS
+_WORDS = R.WORDS
+MAX_ORDER = {name: b.max_order for name, b in R.BUILTINS.items()}
+ELEMENTWISE = {name for name, b in R.BUILTINS.items() if b.elementwise}
+DECLARED_MAX_ORDER = 2
 
-# How many derivatives of each function have a meaning here.  ReLU has no
-# second derivative at 0; softmax, max, tr, diag are not elementwise, so a
-# prime would not say which Jacobian is meant.
-MAX_ORDER = {"exp": 2, "log": 2, "tanh": 2, "sigmoid": 2, "relu": 1, "act": 2,
-             "softmax": 0, "max": 0, "tr": 0, "diag": 0}
-ELEMENTWISE = {"exp", "log", "tanh", "sigmoid", "relu", "act"}
 
 # Fonts that only change how a name looks (the notation tables drop them too).
 COSMETIC_STYLES = {"bf", "ul", "rm", "sf", ""}
@@ -49,6 +45,10 @@ COSMETIC_STYLES = {"bf", "ul", "rm", "sf", ""}
 def is_plain(name: S.Name) -> bool:
     """No accent and no font that would make it a different name."""
     return not name.accents and set(name.styles) <= COSMETIC_STYLES
+
+
+def is_elementwise(fn: str) -> bool:
+    return fn.startswith("@") or fn in ELEMENTWISE
 
 
 def builtin(name: S.Name) -> str | None:
@@ -65,12 +65,12 @@ def derivative_problem(fn: str, order: int, label: str = "") -> str | None:
     if order <= 0:
         return None
     label = label or fn
-    most = MAX_ORDER.get(fn, 0)
+    most = DECLARED_MAX_ORDER if fn.startswith("@") else MAX_ORDER.get(fn, 0)
     if most == 0:
         return (f"{label}' has no elementwise meaning: write its derivative with \\partial "
                 "(a Jacobian)")
     if order > most:
-        if fn == "relu":
-            return "ReLU has no second derivative (its first has a jump at 0)"
+        if R.BUILTINS.get(fn) is not None and R.BUILTINS[fn].kink:
+            return f"{label} has no second derivative (its first has a jump at 0)"
         return f"only first and second derivatives of {label} are supported, not order {order}"
     return None

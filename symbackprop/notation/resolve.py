@@ -219,12 +219,12 @@ class _Resolver(ScriptReader, Calls):
         if rule.kind in ("activation", "derivative-op"):
             if rule.kind == "derivative-op" and primes:
                 raise self.fail(f"a prime on the derivative operator {key} is not understood", node)
-            problem = F.derivative_problem("act", primes, self.text(name) or key)
+            problem = F.derivative_problem("@" + rule.family, primes, self.text(name) or key)
             if problem:
                 raise self.fail(problem, node)
             if posts:
                 raise self.fail(f"unexpected script on function {key}", node)
-            return Fn("D" if rule.kind == "derivative-op" else "act" + "'" * primes, layer, node.pos)
+            return Fn("D" if rule.kind == "derivative-op" else "@" + rule.family + "'" * primes, layer, node.pos)
         if rule.kind == "quantity":
             base = M.Quantity(rule.family, layer, self.text(node), **kw)
         elif rule.kind == "definition":

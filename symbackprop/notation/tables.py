@@ -33,6 +33,7 @@ class Notation:
     names: dict = field(default_factory=dict)        # key -> NameRule
     layer_vars: tuple[str, ...] = ("l",)
     last_layer: str = "L"
+    takes_args: frozenset = frozenset()   # families written with their inputs: the loss L(ŷ, y), Err(y, z)
 
 
 

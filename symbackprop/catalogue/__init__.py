@@ -1,0 +1,1 @@
+"""Problems as data: reading, validating and running the catalogue."""

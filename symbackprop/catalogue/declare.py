@@ -1,0 +1,492 @@
+"""A problem file's declarations -> the architecture and the notation.
+
+The instructor writes sizes, tensors (the leaves), functions and the forward
+equations in LaTeX.  This module reads each declared name with the grammar
+(never by pattern-matching the text), decides how its layer label is written
+(`W^{(l)}`, `S_l`, or none: `W_1` is then a name of its own), and builds the
+`NameRule`s a student's formulas are resolved with, the `Architecture` the
+engine builds networks from, and the function choices.  Every mistake is a
+`ProblemError` naming the key or the line, with a suggestion where one helps.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from ..engine import registry as R
+from ..engine.graph import Architecture, EquationDecl, FunctionDecl, Layers, LeafDecl, SizeRef
+from ..errors import InputError, ProblemError
+from ..notation import meaning as M
+from ..notation import syntax as S
+from ..notation.parser import parse
+from ..notation.tables import NameRule, Notation, _word, read_layer
+
+__all__ = ["Declared", "declare", "check_keys", "ROLES"]
+
+ROLES = ("input", "target", "parameter", "constant", "label")
+TENSOR_KEYS = ("latex", "shape", "role", "layers", "positive", "classes", "note")
+NETWORK_KEYS = ("forward", "loss", "side_conditions", "layer_vars", "last_layer")
+NOTATION_KEYS = ("aliases", "options", "layer_vars", "last_layer")
+OPTION_KEYS = ("takes_args", "example")
+SIDE_CONDITIONS = ("sum-to-one", "one-hot")
+
+
+def check_keys(table: dict, allowed, where: str) -> None:
+    """A misspelt key is an error that suggests the key meant."""
+    if not isinstance(table, dict):
+        raise ProblemError(f"{where} must be a table")
+    for key in table:
+        if key not in allowed:
+            near = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.5)
+            hint = f" (did you mean {near[0]!r}?)" if near else f" (known keys: {', '.join(allowed)})"
+            raise ProblemError(f"{where}: unknown key {key!r}{hint}")
+
+
+@dataclass
+class Declared:
+    arch: Architecture
+    notation: Notation
+    sizes: dict                 # size name -> int | tuple (per layer)
+    side_conditions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A declared name as written: its notation key, and its layer label
+    (None, or the script holding it, with where it is written)."""
+    key: str
+    script: object = None
+    where: str = "none"          # sup | sub | none
+    latex: str = ""
+
+
+def _read_name(latex: str, what: str) -> tuple[str, list]:
+    try:
+        stmt = parse(latex)
+    except InputError as err:
+        raise ProblemError(f"{what}: {err.located(latex)}") from None
+    seg = stmt.segments[0] if len(stmt.segments) == 1 else None
+    node = seg.exprs[0] if seg is not None and len(seg.exprs) == 1 else None
+    if isinstance(node, S.Name):
+        return node.key, []
+    if isinstance(node, S.Scripted) and isinstance(node.base, S.Name):
+        return node.base.key, list(node.posts)
+    raise ProblemError(f"{what}: {latex!r} is not a name (write a letter with its accents and scripts, as in "
+                       "\\tilde{z}^{(l)} or W_1)")
+
+
+def _lin(text: str, what: str, last: str) -> M.Lin:
+    """`0`, `L`, `L-1`, `L+2` -> Lin over L."""
+    t = text.replace(" ", "")
+    m = re.fullmatch(rf"(?:(\d+)|({re.escape(last)})([+-]\d+)?)", t)
+    if not m:
+        raise ProblemError(f"{what}: can't read the layer {text!r} (write a number, {last}, or {last}-1)")
+    if m.group(1):
+        return M.Lin((), int(m.group(1)))
+    return M.Lin((("L", 1),), int(m.group(3) or 0))
+
+
+def _var(layer: M.Lin | None) -> str | None:
+    """The layer variable in a written label (None for 0, 2, L, L-1)."""
+    free = sorted(layer.vars() - {"L"}) if layer is not None else []
+    return free[0] if free else None
+
+
+def _layers(text, what: str, last: str) -> Layers:
+    if not isinstance(text, str) or ".." not in text:
+        raise ProblemError(f"{what}: layers are written as a range, as in \"1..{last}\" or \"0..{last}-1\"")
+    lo, hi = text.split("..", 1)
+    return Layers(_lin(lo, what, last), _lin(hi, what, last))
+
+
+class _Reader:
+    def __init__(self, data: dict, path):
+        self.data, self.path = data, path
+        net = data.get("network", {})
+        nota = data.get("notation", {})
+        self.last = net.get("last_layer", nota.get("last_layer", "L"))
+        layered = any(isinstance(x, dict) and "layers" in x for x in
+                      list(data.get("tensors", [])) + list(net.get("forward", []) if isinstance(net, dict) else []))
+        self.layer_vars = tuple(net.get("layer_vars", nota.get("layer_vars", ["l"] if layered else [])))
+        self.notation = Notation({}, self.layer_vars, self.last)
+        self.rules: dict = {}
+
+    def err(self, msg: str) -> ProblemError:
+        return ProblemError(f"{self.path}: {msg}")
+
+    # ------------------------------------------------------------ names and layers
+    def layer_of(self, script) -> M.Lin | None:
+        return read_layer(script, self.notation)
+
+    def name(self, latex: str, what: str, layered: dict) -> tuple[str, M.Lin | None, str]:
+        """(family key, layer label or None, where it is written)."""
+        key, posts = _read_name(latex, f"{self.path}: {what}")
+        for kind, script in posts:
+            where = "sup" if kind == "sup" else "sub"
+            lin = self.layer_of(script)
+            if lin is not None and (lin.vars() & set(self.layer_vars) or layered.get(key) == where):
+                rest = [p for p in posts if p != (kind, script)]
+                if rest:
+                    raise self.err(f"{what}: {latex!r}: one layer label, and no other script, on a declared name")
+                return key, lin, where
+        if len(posts) == 1 and posts[0][0] == "sub" and _word(posts[0][1]):
+            return f"{key}_{_word(posts[0][1])}", None, "none"   # W_1, Y_out, L_hinge: a name of its own
+        if posts:
+            raise self.err(f"{what}: {latex!r}: can't read its scripts as a layer label or a name")
+        return key, None, "none"
+
+    def layered_bases(self, entries) -> dict:
+        """Names declared with a layer variable somewhere: key -> sup | sub."""
+        out = {}
+        for latex, what in entries:
+            key, posts = _read_name(latex, f"{self.path}: {what}")
+            for kind, script in posts:
+                lin = self.layer_of(script)
+                if lin is not None and lin.vars() & set(self.layer_vars):
+                    out[key] = "sup" if kind == "sup" else "sub"
+        return out
+
+    def rule(self, key: str, rule: NameRule, what: str) -> None:
+        old = self.rules.get(key)
+        if old is not None and old != rule:
+            raise self.err(f"{what}: {key} is declared twice with different meanings")
+        self.rules[key] = rule
+
+
+def _sizes(r: _Reader) -> dict:
+    raw = r.data.get("sizes")
+    if not isinstance(raw, dict) or not raw:
+        raise r.err("[sizes] is missing: give every size symbol its value, as in d = 3")
+    sizes, lists = {}, []
+    for name, value in raw.items():
+        key, posts = _read_name(name, f"{r.path}: [sizes] {name}")
+        if posts:
+            raise r.err(f"[sizes] {name}: a size is a plain letter (a per-layer size is a list: d = [2, 3, 4])")
+        if isinstance(value, bool) or not isinstance(value, (int, list, str)):
+            raise r.err(f"[sizes] {name}: a size is a whole number, a list (one per layer) or another size (\"d_L\")")
+        if isinstance(value, list):
+            if not value or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
+                raise r.err(f"[sizes] {name}: a per-layer size is a list of whole numbers")
+            lists.append(len(value))
+            value = tuple(value)
+        if isinstance(value, int) or isinstance(value, tuple):
+            if any(not 1 <= v <= 256 for v in (value if isinstance(value, tuple) else (value,))):
+                raise r.err(f"[sizes] {name}: sizes are between 1 and 256")
+            sizes[key] = value
+            r.rule(key, NameRule("size", key, "sub" if isinstance(value, tuple) else "none"), f"[sizes] {name}")
+    if len(set(lists)) > 1:
+        raise r.err("[sizes]: per-layer sizes must all have one entry per layer (the same length)")
+    for name, value in raw.items():
+        if isinstance(value, str):
+            key, _ = _read_name(name, f"{r.path}: [sizes] {name}")
+            of, posts = _read_name(value, f"{r.path}: [sizes] {name}")
+            if of not in sizes:
+                raise r.err(f"[sizes] {name} = {value!r}: {of} is not a size given a value here")
+            if not posts:
+                r.rule(key, r.rules[of], f"[sizes] {name}")
+                continue
+            lin = r.layer_of(posts[0][1]) if len(posts) == 1 and posts[0][0] == "sub" else None
+            if lin is None or lin.vars() - {"L"}:
+                raise r.err(f"[sizes] {name} = {value!r}: write a size at a fixed layer, as in d_L or d_0")
+            rule = NameRule("size", of, "last") if lin == M.Lin((("L", 1),), 0) else \
+                NameRule("size", of, "none", fixed_layer=lin.const) if not lin.vars() else None
+            if rule is None:
+                raise r.err(f"[sizes] {name} = {value!r}: write d_L or a layer number")
+            r.rule(key, rule, f"[sizes] {name}")
+    return sizes
+
+
+def _shape(r: _Reader, shape, what: str, sizes: dict, layer_var) -> tuple[SizeRef, ...]:
+    if not isinstance(shape, list):
+        raise r.err(f"{what}: shape is a list of size symbols ([] for a scalar)")
+    if len(shape) > 2:
+        raise r.err(f"{what}: at most two axes (a vector or a matrix)")
+    out = []
+    for text in shape:
+        key, posts = _read_name(str(text), f"{r.path}: {what}")
+        rule = r.rules.get(key)
+        if rule is None or rule.kind != "size":
+            near = difflib.get_close_matches(key, [k for k, v in r.rules.items() if v.kind == "size"], n=1)
+            raise r.err(f"{what}: {text!r} is not a size declared in [sizes]" +
+                        (f" (did you mean {near[0]!r}?)" if near else ""))
+        lin = None
+        if posts:
+            lin = r.layer_of(posts[0][1]) if len(posts) == 1 and posts[0][0] == "sub" else None
+            if lin is None or lin.vars() - {"L", layer_var}:
+                raise r.err(f"{what}: can't read the layer of {text!r}")
+            if rule.layer != "sub":
+                raise r.err(f"{what}: {key} has no layer: it is one number in [sizes]")
+        elif rule.layer == "sub":
+            raise r.err(f"{what}: {key} is a per-layer size: write {key}_l, {key}_{{l+1}} or {key}_L")
+        elif rule.layer == "last":
+            lin = M.Lin((("L", 1),), 0)
+        elif rule.fixed_layer is not None:
+            lin = M.Lin((), rule.fixed_layer)
+        out.append(SizeRef(rule.family, lin))
+    return tuple(out)
+
+
+def _functions(r: _Reader, layered: dict) -> dict:
+    out: dict = {}
+    raw = r.data.get("functions", {})
+    if not isinstance(raw, dict):
+        raise r.err("[functions] must be a table: '\\phi' = \"relu\"")
+    for latex, value in raw.items():
+        what = f"[functions] {latex}"
+        values = value if isinstance(value, list) else [value]
+        if not values or not all(isinstance(v, str) for v in values):
+            raise r.err(f"{what}: give a function name or a list of them, as in [\"relu\", \"generic\"]")
+        choices = []
+        for v in values:
+            try:
+                choices.append(R.parse_choice(v))
+            except ValueError as err:
+                known = sorted(R.BUILTINS) + [R.GENERIC]
+                near = difflib.get_close_matches(v.lower(), known, n=1, cutoff=0.5)
+                raise r.err(f"{what}: {err}" + (f" (did you mean {near[0]!r}?)" if near else
+                                                 f" (known: {', '.join(known)})")) from None
+        base, _ = _read_name(latex, f"{r.path}: {what}")
+        key, layer, where = r.name(latex, what, {base: "sub"})   # f_1, f_l: a function's subscript is its layer
+        decl = out.get(key)
+        if layer is not None and not layer.vars():         # f_1 = "relu", f_2 = "identity"
+            if len(choices) != 1:
+                raise r.err(f"{what}: a function at one layer takes one choice")
+            base = decl or FunctionDecl(key, (), True, latex)
+            out[key] = FunctionDecl(key, base.choices, True, base.latex,
+                                    {**dict(base.by_layer), layer.const: choices[0]})
+            r.rule(key, NameRule("activation", key, where), what)
+            continue
+        if decl is not None:
+            raise r.err(f"{what}: {key} is declared twice")
+        per_layer = layer is not None
+        out[key] = FunctionDecl(key, tuple(choices), per_layer, latex)
+        single = choices[0].entry
+        if len(choices) == 1 and single is not None and not per_layer and choices[0].parameter is None:
+            r.rule(key, NameRule("function", single.name), what)   # \sigma = softmax: read as the built-in
+        else:
+            r.rule(key, NameRule("activation", key, where if per_layer else "none"), what)
+    for key, decl in out.items():
+        if not decl.choices and decl.by_layer:
+            continue
+    return out
+
+
+def _tensors(r: _Reader, sizes: dict, layered: dict) -> tuple[tuple[LeafDecl, ...], str | None, SizeRef | None]:
+    raw = r.data.get("tensors")
+    if not isinstance(raw, list) or not raw:
+        raise r.err("[[tensors]] is missing: declare every leaf (inputs, targets, parameters, constants)")
+    leaves, label_var, label_size = [], None, None
+    for k, t in enumerate(raw, 1):
+        what = f"[[tensors]] #{k}" + (f" ({t.get('latex')})" if isinstance(t, dict) and "latex" in t else "")
+        check_keys(t, TENSOR_KEYS, what)
+        for need in ("latex", "role"):
+            if need not in t:
+                raise r.err(f"{what}: missing key {need!r}")
+        role = t["role"]
+        if role not in ROLES:
+            near = difflib.get_close_matches(str(role), ROLES, n=1)
+            raise r.err(f"{what}: unknown role {role!r}" + (f" (did you mean {near[0]!r}?)" if near else
+                                                            f" (roles: {', '.join(ROLES)})"))
+        if role == "label":   # y_i: a class index, every value checked
+            key, posts = _read_name(t["latex"], f"{r.path}: {what}")
+            if "classes" not in t:
+                raise r.err(f"{what}: a label needs classes = \"C\" (the size it ranges over)")
+            label_var = t["latex"].replace(" ", "")
+            label_size = _shape(r, [t["classes"]], what, sizes, None)[0]
+            r.rule(key, NameRule("label", label_var), what)
+            continue
+        key, layer, where = r.name(t["latex"], what, layered)
+        layers = None
+        var = _var(layer)
+        if "layers" in t:
+            if var is None:
+                raise r.err(f"{what}: layers = ... needs the layer variable in the name, as in W^{{(l)}}")
+            layers = _layers(t["layers"], what, r.last)
+        elif var is not None:
+            raise r.err(f"{what}: {t['latex']!r} has a layer variable: say which layers, as in layers = \"1..{r.last}\"")
+        if var is not None and layer != M.Lin(((var, 1),), 0):
+            raise r.err(f"{what}: write the layer label as the plain variable ({var}), not {layer}")
+        if layer is not None and var is None:
+            layers = Layers(layer, layer)
+        shape = _shape(r, t.get("shape", []), what, sizes, var)
+        if r.data.get("_family_roles", {}).get(key) not in (None, role):
+            raise r.err(f"{what}: {key} is declared with two roles")
+        leaves.append(LeafDecl(key, shape, role, layers, var, bool(t.get("positive", False)), t["latex"]))
+        r.rule(key, NameRule("quantity", key, where), what)
+    return tuple(leaves), label_var, label_size
+
+
+def _equations(r: _Reader, layered: dict) -> list:
+    """(family, layer label, where, body syntax, layers, latex, what) per forward equation."""
+    net = r.data.get("network")
+    if not isinstance(net, dict):
+        raise r.err("[network] is missing: give the forward equations, forward = ['z = W x + b', ...]")
+    check_keys(net, NETWORK_KEYS, "[network]")
+    raw = net.get("forward")
+    if not isinstance(raw, list) or not raw:
+        raise r.err("[network] forward = [...] is missing: the equations of the forward pass, in order")
+    out = []
+    for k, item in enumerate(raw, 1):
+        what = f"[network] forward line {k}"
+        if isinstance(item, dict):
+            check_keys(item, ("latex", "layers"), what)
+            latex, layers = item.get("latex"), item.get("layers")
+        else:
+            latex, layers = item, None
+        if not isinstance(latex, str):
+            raise r.err(f"{what}: an equation is a LaTeX string, or {{ latex = '...', layers = \"1..L\" }}")
+        try:
+            stmt = parse(latex)
+        except InputError as err:
+            raise r.err(f"{what}: {err.located(latex)}") from None
+        seg = stmt.segments[0] if len(stmt.segments) == 1 else None
+        if seg is None or seg.rels != ("=",):
+            raise r.err(f"{what}: write one equation, name = expression: {latex!r}")
+        lhs_text = latex[seg.exprs[0].pos:seg.exprs[0].end]
+        key, layer, where = r.name(lhs_text, what, layered)
+        var = _var(layer)
+        if layers is not None:
+            if var is None:
+                raise r.err(f"{what}: layers = ... needs the layer variable on the left side")
+            span = _layers(layers, what, r.last)
+        elif var is not None:
+            raise r.err(f"{what}: the left side has a layer variable: write "
+                        f"{{ latex = '...', layers = \"1..{r.last}\" }}")
+        else:
+            span = None if layer is None else Layers(layer, layer)
+        if var is not None and layer != M.Lin(((var, 1),), 0):
+            raise r.err(f"{what}: write the left side's layer as the plain variable ({var})")
+        out.append((key, span, var, where, seg.exprs[1], latex, what))
+    return out
+
+
+def _aliases(r: _Reader, layered: dict) -> None:
+    nota = r.data.get("notation", {})
+    for alias, target in nota.get("aliases", {}).items():
+        what = f"[notation.aliases] {alias}"
+        if not isinstance(target, str):
+            raise r.err(f"{what}: an alias names another declared name, as in 'Z^{{(l)}}' = 'z^{{(l)}}'")
+        tkey, tlayer, twhere = r.name(target, what, layered)
+        rule = r.rules.get(tkey)
+        if rule is None:
+            near = difflib.get_close_matches(tkey, list(r.rules), n=1)
+            raise r.err(f"{what}: {target!r} is not declared" + (f" (did you mean {near[0]!r}?)" if near else ""))
+        akey, alayer, awhere = r.name(alias, what, {})
+        if tlayer is not None and not tlayer.vars() - {"L"}:      # X = Z_0, Y_out = Z_L
+            lin = tlayer
+            if lin == M.Lin((("L", 1),), 0):
+                new = NameRule(rule.kind, rule.family, "last")
+            elif lin.vars():
+                raise r.err(f"{what}: an alias of a fixed layer is a number or {r.last}")
+            else:
+                new = NameRule(rule.kind, rule.family, "none", fixed_layer=lin.const)
+        elif tlayer is not None:
+            if alayer is None or alayer != tlayer:
+                raise r.err(f"{what}: write the alias with the same layer label as {target!r}")
+            new = NameRule(rule.kind, rule.family, awhere, rule.offset, rule.fixed_layer)
+        else:
+            new = rule
+        r.rule(akey, new, what)
+
+
+def _options(r: _Reader) -> None:
+    nota = r.data.get("notation", {})
+    for latex, opts in nota.get("options", {}).items():
+        what = f"[notation.options] {latex}"
+        check_keys(opts, OPTION_KEYS, what)
+        key, _, _ = r.name(latex, what, {})
+        if key not in r.rules:
+            raise r.err(f"{what}: {latex!r} is not declared")
+        rule = r.rules[key]
+        r.rules[key] = NameRule(rule.kind, rule.family, rule.layer, rule.offset, rule.fixed_layer,
+                                bool(opts.get("takes_args", rule.takes_args)), opts.get("example", rule.example))
+
+
+def _check_order(r: _Reader, eqs: list, bodies: list, leaves: set) -> None:
+    """Each equation uses only leaves and names defined before it (itself only at other layers)."""
+    defined: dict = {}
+    for (key, span, var, _, _, latex, what), body in zip(eqs, bodies):
+        defined.setdefault(key, [])
+        for q in M.walk(body):
+            if not isinstance(q, M.Quantity) or q.family in leaves:
+                continue
+            if q.family == key and (var is not None and q.layer is not None and q.layer != M.Lin(((var, 1),), 0)):
+                continue
+            if q.family == key and var is None and span is not None and q.layer is not None \
+                    and q.layer != span.lo and not q.layer.vars() - {"L"}:
+                continue
+            if q.family not in defined or q.family == key and not defined[key]:
+                later = any(e[0] == q.family for e in eqs)
+                raise r.err(f"{what}: {q.label or q.family} is used before it is defined" +
+                            (" (an equation can't use its own left side: a cycle)" if q.family == key else
+                             "" if later else " (it is not declared: add it to [[tensors]] or define it)"))
+        defined[key].append(span)
+
+
+def _left_sides(items) -> list[str]:
+    """The left sides of the forward equations, as written (errors are reported later, line by line)."""
+    out = []
+    for item in items if isinstance(items, list) else []:
+        latex = item.get("latex") if isinstance(item, dict) else item
+        try:
+            seg = parse(latex).segments[0]
+        except (InputError, TypeError, AttributeError, IndexError):
+            continue
+        if len(seg.exprs) == 2:
+            out.append(latex[seg.exprs[0].pos:seg.exprs[0].end])
+    return out
+
+
+def declare(data: dict, path) -> Declared:
+    r = _Reader(data, path)
+    check_keys(data.get("notation", {}), NOTATION_KEYS, "[notation]")
+    sizes = _sizes(r)
+    eq_items = (data.get("network") or {}).get("forward") or []
+    names = [(t["latex"], "[[tensors]]") for t in data.get("tensors", []) if isinstance(t, dict)
+             and isinstance(t.get("latex"), str) and t.get("role") != "label"]
+    names += [(k, "[functions]") for k in data.get("functions", {})]
+    names += [(lhs, "[network] forward") for lhs in _left_sides(eq_items)]
+    layered = r.layered_bases(names)
+    functions = _functions(r, layered)
+    leaves, label_var, label_size = _tensors(r, sizes, layered)
+    eqs = _equations(r, layered)
+    leaf_keys = {x.family for x in leaves}
+    for key, span, var, where, _, latex, what in eqs:
+        if key in leaf_keys:
+            raise r.err(f"{what}: {key} is a leaf in [[tensors]]: it can't also be defined by an equation")
+        r.rule(key, NameRule("quantity", key, where if span is not None else "none"), what)
+    _aliases(r, layered)
+    _options(r)
+    if "D" not in r.rules and any(v.kind == "activation" for v in r.rules.values()):
+        r.rules["D"] = NameRule("derivative-op")   # \mathbf{D}\phi = φ'
+    for d in data.get("definitions", []):
+        written = d.get("written", d.get("name", ""))
+        key, layer, where = r.name(written, f"[[definitions]] {d.get('name')}", {})
+        r.rule(key, NameRule("definition", d["name"], where if layer is not None else "none"),
+               f"[[definitions]] {d.get('name')}")
+    loss = data["network"].get("loss")
+    loss_key = r.name(loss, "[network] loss", layered)[0] if isinstance(loss, str) else None
+    takes_args = {rule.family for rule in r.rules.values() if rule.takes_args} | ({loss_key} if loss_key else set())
+    notation = Notation(dict(r.rules), r.layer_vars, r.last, frozenset(takes_args))
+    from ..notation.resolve import resolve   # the notation is complete only now
+    bodies = []
+    for key, span, var, where, body, latex, what in eqs:
+        try:
+            bodies.append(resolve(body, notation, latex))
+        except InputError as err:
+            raise r.err(f"{what}: {err.located(latex)}") from None
+    _check_order(r, eqs, bodies, leaf_keys)
+    equations = tuple(EquationDecl(key, b, span, var, latex) for (key, span, var, _, _, latex, _), b in zip(eqs, bodies))
+    if loss is not None:
+        if loss_key not in {e.family for e in equations}:
+            raise r.err(f"[network] loss = {loss!r}: not defined by a forward equation")
+    conds = data["network"].get("side_conditions", [])
+    for c in conds:
+        if c not in SIDE_CONDITIONS:
+            near = difflib.get_close_matches(str(c), SIDE_CONDITIONS, n=1)
+            raise r.err(f"[network] side_conditions: unknown {c!r}" +
+                        (f" (did you mean {near[0]!r}?)" if near else f" (known: {', '.join(SIDE_CONDITIONS)})"))
+    arch = Architecture(leaves, equations, functions, loss_key, label_var, label_size)
+    return Declared(arch, notation, sizes, tuple(conds))
