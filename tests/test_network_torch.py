@@ -234,39 +234,15 @@ def test_generic_standin_derivatives():
 TINY = r"""
 id = "tiny-logreg"
 title = "a tiny sigmoid/BCE model with weight decay"
-
-[sizes]
-d = 3
-
-[[tensors]]
-latex = 'x'
-shape = ["d"]
-role = "input"
-
-[[tensors]]
-latex = 'y'
-shape = []
-role = "target"
-
-[[tensors]]
-latex = 'w'
-shape = ["d"]
-role = "parameter"
-
-[[tensors]]
-latex = 'b'
-shape = []
-role = "parameter"
-
-[[tensors]]
-latex = '\lambda'
-shape = []
-role = "constant"
-positive = true
-
-[functions]
-'\phi' = ["generic", "tanh", "relu"]
-'\sigma' = "sigmoid"
+sizes = { d = 3 }
+tensors = [
+  { latex = 'x', shape = ["d"], role = "input" },
+  { latex = 'y', shape = [], role = "target" },
+  { latex = 'w', shape = ["d"], role = "parameter" },
+  { latex = 'b', shape = [], role = "parameter" },
+  { latex = '\lambda', shape = [], role = "constant", positive = true },
+]
+functions = { '\phi' = ["generic", "tanh", "relu"], '\sigma' = "sigmoid" }
 
 [network]
 forward = [
@@ -278,6 +254,50 @@ forward = [
 loss = '\mathcal{L}'
 """
 
+# derivative applications (φ', σ'), every elementwise choice, trace, inner product
+DERIVATIVES = r"""
+id = "derivative-applications"
+sizes = { d = 3 }
+tensors = [{ latex = 'x', shape = ["d"], role = "input" }, { latex = 'w', shape = ["d"], role = "parameter" }]
+functions = { '\phi' = ["generic", "tanh", "relu", "leaky-relu(0.2)", "softplus"], '\sigma' = "sigmoid" }
+
+[network]
+forward = [
+  'u = w \odot x',
+  "h = \\phi(u) + \\phi'(u) \\odot u",
+  "s = \\sigma'(h)",
+  '\mathcal{L} = \sum_{k=1}^{d} s_k + \text{tr}(h h^T) - \langle h, x \rangle',
+]
+loss = '\mathcal{L}'
+"""
+
+# a batch: softmax and log-softmax by columns, |.|, max of matrices, δ, cases, Frobenius norm
+BATCH = r"""
+id = "batch-mix"
+sizes = { d = 2, C = 3, N = 4 }
+tensors = [
+  { latex = 'X', shape = ["d", "N"], role = "input" },
+  { latex = 'Y', shape = ["C", "N"], role = "target" },
+  { latex = 'W', shape = ["C", "d"], role = "parameter" },
+  { latex = 'b', shape = ["C"], role = "parameter" },
+  { latex = '\lambda', shape = [], role = "constant", positive = true },
+]
+
+[network]
+forward = [
+  'S = W X + b \mathbb{1}_N^T',
+  'P = \text{softmax}(S)',
+  'Q = \text{logsoftmax}(S)',
+  'A = \text{abs}(S)',
+  'M = \max(0, S - P)',
+  '''\mathcal{L} = -\frac{1}{N} \sum_{n=1}^{N} \sum_{k=1}^{C} Y_{kn} Q_{kn} + \frac{\lambda}{2} \|W\|_F^2
+     + \sum_{k=1}^{C} \sum_{n=1}^{N} (M_{kn} \mathbf{1}_k^n + A_{kn} P_{kn})
+     + \sum_{k=1}^{C} \begin{cases} S_{k1} & S_{k1} > 0 \\ 2 S_{k1} & \text{otherwise} \end{cases}''',
+]
+loss = '\mathcal{L}'
+side_conditions = ["one-hot"]
+"""
+
 
 def _tiny(tmp_path, text=TINY, name="tiny.toml"):
     path = tmp_path / name
@@ -285,9 +305,11 @@ def _tiny(tmp_path, text=TINY, name="tiny.toml"):
     return load_problem(path)
 
 
-def test_problem_written_here_matches_torch(tmp_path):
-    problem = _tiny(tmp_path)
-    assert set(problem.variants) == {"generic", "tanh", "relu"}
+@pytest.mark.parametrize("text, choices", [(TINY, 3), (DERIVATIVES, 5), (BATCH, 1)],
+                         ids=["bce", "derivatives", "batch"])
+def test_problems_written_here_match_torch(tmp_path, text, choices):
+    problem = _tiny(tmp_path, text)
+    assert len(problem.variants) == choices
     for variant in problem.variants:
         net = problem.network(variant)
         for seed in SEEDS:
