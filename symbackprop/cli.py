@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+from pathlib import Path
 import enum
 import json
 import sys
@@ -77,11 +78,13 @@ def _parser() -> argparse.ArgumentParser:
                        description="Check one claim. Exit 0 proved, 1 refuted or ill-formed, "
                                    "2 unparseable, undecided or usage error.\n\n" + VERDICTS)
     c.add_argument("latex", metavar="LATEX", help="the claim, e.g. '\\delta^{(L)} = \\hat{y} - y'")
-    c.add_argument("--problem", required=True, help=f"problem id ({', '.join(problem_ids())})")
-    c.add_argument("--activation", choices=("relu", "generic"), default=None,
-                   help="activation of the hidden layers (default: the problem's)")
-    c.add_argument("--sizes", default=None, help="layer widths d_0,...,d_L, e.g. 2,3,4 (the number of classes C "
-                                                 "for a problem with one size)")
+    c.add_argument("--problem", required=True, metavar="ID|PATH",
+                   help=f"problem id ({', '.join(problem_ids())}) or a problem file")
+    c.add_argument("--activation", default=None, metavar="NAME",
+                   help="one of the choices the problem lists for its functions, e.g. relu or generic "
+                        "(default: the first); `symbackprop problem show ID` lists them")
+    c.add_argument("--sizes", default=None, help="layer widths d_0,...,d_L, e.g. 2,3,4; or the sizes by name, "
+                                                 "e.g. d=3,N=5 (a problem with one size: that size)")
     c.add_argument("--batch", type=int, default=None, metavar="N",
                    help="the batch size N, for batched problems")
     c.add_argument("--format", choices=("text", "json"), default="text")
@@ -94,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
                                    "answer was decided, 1 if a submission could not be read or names an unknown "
                                    "problem, 2 if some answer is undecided (or a usage error).")
     g.add_argument("paths", nargs="+", metavar="PATH", help="submission files or folders")
+    g.add_argument("--problem", default=None, metavar="ID|PATH",
+                   help="the problem of submissions that don't name one (and the file a named id means)")
+    g.add_argument("--problems", default=None, metavar="DIR",
+                   help="a folder of problem files, looked up by id before the shipped catalogue")
     g.add_argument("--format", choices=("text", "json", "csv", "gradescope"), default="text",
                    help="what to print on stdout (default text)")
     g.add_argument("--out", default=None, metavar="DIR",
@@ -117,10 +124,24 @@ def _parser() -> argparse.ArgumentParser:
                                    "could not be read, 2 on a usage error.")
     r.add_argument("targets", nargs="*", metavar="PROBLEM-ID|SUBMISSION",
                    help="problem ids or submission files/folders (default: every problem)")
+    r.add_argument("--problem", action="append", default=[], metavar="ID|PATH",
+                   help="a problem to report on (repeatable)")
+    r.add_argument("--problems", default=None, metavar="DIR",
+                   help="a folder of problem files: report on each (and look ids up there first)")
     r.add_argument("--out", default="reports", metavar="DIR", help="where to write (default reports/)")
     r.add_argument("--format", default="tex,pdf,md", help="comma-separated: tex, pdf, md (default all three)")
     r.add_argument("--workers", type=int, default=2, help="worker processes for grading submissions")
     r.add_argument("--timeout", type=float, default=10.0, help="seconds per answer when grading")
+    pr = sub.add_parser("problem", help="show a problem's notation: every name, its meaning and shape",
+                        description="symbackprop problem show ID|PATH: the notation a student may use in a "
+                                    "problem (every name, its meaning and shape, the functions and their "
+                                    "choices, the sizes, the side conditions). Exit 0, or 3 for a broken "
+                                    "problem file.")
+    prs = pr.add_subparsers(dest="action", metavar="ACTION", required=True)
+    show = prs.add_parser("show", help="print the notation of one problem")
+    show.add_argument("problem", metavar="ID|PATH")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument("--problems", default=None, metavar="DIR", help="a folder of problem files")
     b = sub.add_parser("bench", help="measure speed and scale, side by side with naive simplify",
                        description="Benchmark: zero test vs naive sympy.simplify at 2-2-2 and 3-3-3 on the same "
                                    "claims, symbackprop alone at growing widths (one process per claim: proof "
@@ -159,6 +180,10 @@ def main(argv=None) -> int:
                 return Exit.UNDECIDED
             run_bench(widths, args.format, args.quick)
             return Exit.OK
+        if args.command == "problem":
+            from .problem_command import show_problem
+            print(show_problem(args.problem, args.format, [args.problems] if args.problems else []))
+            return Exit.OK
         if args.command == "report":
             from .report_command import run_report
             return run_report(args)
@@ -168,8 +193,16 @@ def main(argv=None) -> int:
         return Exit.PROBLEM_FILE
 
 
+def _sizes(text: str):
+    """`2,3,4` (widths, or the sizes in order) or `d=3,N=5` (by name)."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if parts and all("=" in p for p in parts):
+        return {k.strip(): int(v) for k, v in (p.split("=", 1) for p in parts)}
+    return tuple(int(p) for p in parts)
+
+
 def _check(args) -> int:
-    if args.problem not in problem_ids() and not args.problem.endswith(".toml"):
+    if not Path(args.problem).suffix and args.problem not in problem_ids():
         near = difflib.get_close_matches(args.problem, problem_ids(), n=1)
         hint = f" (did you mean {near[0]}?)" if near else ""
         print(f"symbackprop: unknown problem {args.problem!r}{hint}", file=sys.stderr)
@@ -178,9 +211,10 @@ def _check(args) -> int:
     sizes = None
     if args.sizes:
         try:
-            sizes = tuple(int(s) for s in args.sizes.split(","))
+            sizes = _sizes(args.sizes)
         except ValueError:
-            print("symbackprop: --sizes takes comma-separated whole numbers, e.g. 2,3,4", file=sys.stderr)
+            print("symbackprop: --sizes takes comma-separated whole numbers (2,3,4) or sizes by name (d=3,N=5)",
+                  file=sys.stderr)
             return Exit.UNDECIDED
     try:
         result = check(problem, args.latex, args.activation, sizes, args.timeout, args.batch)
@@ -276,4 +310,8 @@ def _crosscheck(problems, scale: int) -> int | None:
 
 
 def console_main() -> None:
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:   # `symbackprop ... | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        sys.exit(0)

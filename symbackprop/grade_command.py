@@ -45,7 +45,9 @@ def run_grade(args) -> int:
         reports, problems = grade_paths(args.paths, args.workers, args.timeout, args.memory,
                                         None if args.no_cache else Path(args.cache or default_cache_dir()),
                                         args.quiet, getattr(args, "max_answers", MAX_ANSWERS),
-                                        getattr(args, "max_bytes", MAX_FILE_BYTES), tally)
+                                        getattr(args, "max_bytes", MAX_FILE_BYTES), tally,
+                                        getattr(args, "problem", None),
+                                        [args.problems] if getattr(args, "problems", None) else [])
         if not reports:
             print("symbackprop: no submissions found (.toml or .csv files)", file=sys.stderr)
             return 2
@@ -67,23 +69,30 @@ def exit_code(reports: list[Report]) -> int:
 
 def grade_paths(paths, workers: int = 2, timeout: float = 10.0, memory: int = 2048,
                 cache_dir: Path | None = None, quiet: bool = False, max_answers: int = MAX_ANSWERS,
-                max_bytes: int = MAX_FILE_BYTES, tally: dict | None = None) -> tuple[list[Report], dict]:
+                max_bytes: int = MAX_FILE_BYTES, tally: dict | None = None, problem: str | None = None,
+                problem_dirs=()) -> tuple[list[Report], dict]:
     """Grade every submission under `paths`: (reports sorted by student,
     problems by id).  Only the problem's labels are graded, one answer each
     (the last); caps reached are warned about on stderr.  `tally` gets the
-    answers to grade ("total") and those graded so far ("done")."""
+    answers to grade ("total") and those graded so far ("done").  `problem`
+    (an id or a file) is the problem of submissions that name none, and the
+    file its id means; `problem_dirs` are looked in for ids first."""
     tally = tally if tally is not None else {}
-    subs = read_submissions(paths, max_answers, max_bytes)
+    default = load_problem(problem, problem_dirs) if problem else None
+    subs = read_submissions(paths, max_answers, max_bytes, default.id if default else "")
     for s in subs:
         for w in s.warnings:
             print(f"symbackprop: WARNING: {w}", file=sys.stderr)
-    problems, digests, errors = {}, {}, {}
+    problems, digests, errors, refs = {}, {}, {}, {}
     for s in subs:
         if s.error or s.problem in problems or s.problem in errors:
             continue
         try:
-            problems[s.problem] = load_problem(s.problem)
-            digests[s.problem] = hashlib.sha256(problem_path(s.problem).read_bytes()).hexdigest()
+            ref = problem if default is not None and s.problem == default.id else s.problem
+            path = problem_path(ref, problem_dirs)
+            problems[s.problem] = load_problem(path)
+            refs[s.problem] = str(path)
+            digests[s.problem] = hashlib.sha256(path.read_bytes()).hexdigest()
         except (ProblemError, OSError) as err:
             errors[s.problem] = f"unknown or broken problem {s.problem!r}: {err}"
     cache = GradeCache(cache_dir)
@@ -96,7 +105,7 @@ def grade_paths(paths, workers: int = 2, timeout: float = 10.0, memory: int = 20
             spec = problem.labels.get(a.label)
             if spec is None:
                 continue  # not a question of this problem: listed in the feedback, never scored
-            job = Job((s.student, s.problem, a.label), s.problem, a.label, a.equation,
+            job = Job((s.student, s.problem, a.label), refs[s.problem], a.label, a.equation,
                       spec.reference, spec.points, timeout, memory)
             key = cache.key(job, digests[s.problem])
             cached = cache.get(key)

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from .errors import InputError, TimeLimit
 from .limits import time_cap
-from .mistakes import MUTATIONS, PREMISE_REVERSED
+from .mistakes import context_of, MUTATIONS, PREMISE_REVERSED
 from .alignment import Budget, Equation, equations, focus, proved_equal
 from .notation import meaning as M
 from .problems import Problem
@@ -197,7 +197,7 @@ def _left_side_mistake(problem, answers, refs, budget) -> Mistake | None:
         for mutation in MUTATIONS:
             if mutation.name != "layer index off by one":
                 continue
-            for moved in mutation.forward(ref.sides[0], free):
+            for moved in mutation.made(ref.sides[0], free, None, context_of(problem)):
                 wrong = Equation((moved,) + tuple(ref.sides[1:]), ref.premises)
                 for eq in answers:
                     found = focus(problem, eq, wrong, budget)
@@ -221,15 +221,14 @@ def _mutation_proved(problem, same, answer, target) -> Mistake | None:
         return None  # this closed form is right: the mistake is elsewhere (e.g. the left side)
     free = frozenset(M.free_indices(target) | M.free_indices(answer))
     for mutation in MUTATIONS:
-        for wrong in mutation.forward(target, free, answer):
+        for wrong in mutation.made(target, free, answer, context_of(problem)):
             if same(answer, wrong):
                 return Mistake(mutation.name, problem.hints.get(mutation.name, mutation.hint),
                                "proved: your answer equals the reference answer with this mistake made")
-        if mutation.inverse is not None:
-            for repaired in mutation.inverse(answer, free, target):
-                if same(repaired, target):
-                    return Mistake(mutation.name, problem.hints.get(mutation.name, mutation.hint),
-                                   "proved: undoing this mistake turns your answer into the reference answer")
+        for repaired in mutation.undone(answer, free, target, context_of(problem)):
+            if same(repaired, target):
+                return Mistake(mutation.name, problem.hints.get(mutation.name, mutation.hint),
+                               "proved: undoing this mistake turns your answer into the reference answer")
     return None
 
 

@@ -23,10 +23,10 @@ from .mutations import (
     _pre_for_act, _act_for_pre, _drop_batch_scale, _add_batch_scale, _negate, _flip_term_sign,
     _shift_up, _shift_down, _swap_indices, _drop_indicator, _flip_two_signs, _partial_sum_in_act,
     _shift_one, _act_prime_wrong_layer, _wrong_index, _wrong_number, _wrong_constant, _drop_kronecker,
-    _drop_sum, _drop_ones, _include_excluded, _drop_input, _act_prime_for_act, _act_for_act_prime
+    _drop_sum, _drop_ones, _include_excluded, _drop_input, _act_prime_for_act, _act_for_act_prime, Context
 )
 
-__all__ = ["Mutation", "MUTATIONS", "PREMISE_REVERSED", "KNOWN"]
+__all__ = ["Mutation", "MUTATIONS", "PREMISE_REVERSED", "KNOWN", "Context", "context_of"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,17 @@ class Mutation:
     hint: str
     forward: Callable[..., Iterator[M.Sem]]
     inverse: Callable[..., Iterator[M.Sem]] | None = None
+
+    def made(self, node, free, other=None, ctx: Context = Context()) -> Iterator[M.Sem]:
+        """`node` with this mistake made, everywhere it could be."""
+        return _run(self.forward, node, free, other, ctx)
+
+    def undone(self, node, free, other=None, ctx: Context = Context()) -> Iterator[M.Sem]:
+        return _run(self.inverse, node, free, other, ctx) if self.inverse is not None else iter(())
+
+
+def _run(fn, node, free, other, ctx):
+    return fn(node, free, other, ctx) if getattr(fn, "uses_context", False) else fn(node, free, other)
 
 
 # The order matters only when two mistakes are proved for one answer (the
@@ -105,3 +116,21 @@ PREMISE_REVERSED = Mutation("premise reversed", "the condition is the opposite o
                             "statement is about", lambda node, free, other=None: iter(()))
 
 KNOWN = frozenset(m.name for m in MUTATIONS) | {PREMISE_REVERSED.name}
+
+
+_CONTEXTS: dict = {}
+
+
+def context_of(problem) -> Context:
+    """The mistake context a problem's equations give (computed once per problem)."""
+    arch = problem.arch
+    found = _CONTEXTS.get(id(arch))
+    if found is not None and found[0] is arch:
+        return found[1]
+    pairs = arch.activation_pairs()
+    inputs = {act for _, act in pairs} | {x.family for x in arch.leaves if x.role == "input"}
+    batch = {x.shape[1].name for x in arch.leaves if x.role in ("input", "target") and len(x.shape) == 2
+             and x.shape[1].layer is None}
+    ctx = Context(tuple(pairs), frozenset(inputs), frozenset(batch))
+    _CONTEXTS[id(arch)] = (arch, ctx)
+    return ctx

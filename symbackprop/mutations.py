@@ -8,7 +8,7 @@ tree surgery: whether a rewrite explains an answer is for the zero test.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from .notation import meaning as M
@@ -32,8 +32,28 @@ def _parent(node, path):
     return sub
 
 
+@dataclass(frozen=True)
+class Context:
+    """What a problem's own equations say, for the mistakes that depend on
+    it: which names are a pre-activation and its activation (z̃ and z = φ(z̃)),
+    which are a layer's input, which sizes count examples (the N of 1/N)."""
+    pairs: tuple = ()                 # (pre-activation family, activation family)
+    inputs: frozenset = frozenset()
+    batch: frozenset = frozenset()
+
+
+def uses_context(fn):
+    fn.uses_context = True
+    return fn
+
+
+def _is_declared_fn(n, primes: int) -> bool:
+    """The problem's own function (`@phi`) with `primes` primes."""
+    return isinstance(n, M.Apply) and n.fn.startswith("@") and len(n.fn) - len(n.fn.rstrip("'")) == primes
+
+
 def _is_deriv_of_act(n) -> bool:
-    return isinstance(n, M.Apply) and n.fn == "act'"
+    return _is_declared_fn(n, 1)
 
 
 def _operands(n):
@@ -131,40 +151,51 @@ def _ancestors(node, path):
         yield sub
 
 
-def _act_prime_at_activation(node, free, other=None):
-    yield from _swap_family(node, True, "pre", "act")
+@uses_context
+def _act_prime_at_activation(node, free, other=None, ctx=Context()):
+    for pre, act in ctx.pairs:
+        yield from _swap_family(node, True, pre, act)
 
 
-def _act_prime_at_preactivation(node, free, other=None):
-    yield from _swap_family(node, True, "act", "pre")
+@uses_context
+def _act_prime_at_preactivation(node, free, other=None, ctx=Context()):
+    for pre, act in ctx.pairs:
+        yield from _swap_family(node, True, act, pre)
 
 
-def _pre_for_act(node, free, other=None):
-    yield from _swap_family(node, False, "act", "pre")
+@uses_context
+def _pre_for_act(node, free, other=None, ctx=Context()):
+    for pre, act in ctx.pairs:
+        yield from _swap_family(node, False, act, pre)
 
 
-def _act_for_pre(node, free, other=None):
-    yield from _swap_family(node, False, "pre", "act")
+@uses_context
+def _act_for_pre(node, free, other=None, ctx=Context()):
+    for pre, act in ctx.pairs:
+        yield from _swap_family(node, False, pre, act)
 
 
 # ------------------------------------------------------------ constants, signs, layers, indices
-def _is_batch(n) -> bool:
-    return isinstance(n, M.Size) and n.kind == "batch"
+def _is_batch(n, ctx) -> bool:
+    return isinstance(n, M.Size) and n.kind in ctx.batch
 
 
-def _drop_batch_scale(node, free, other=None):
+@uses_context
+def _drop_batch_scale(node, free, other=None, ctx=Context()):
     for path, n in subtrees(node):
-        if isinstance(n, M.Div) and any(_is_batch(x) for x in M.walk(n.den)):
+        if isinstance(n, M.Div) and any(_is_batch(x, ctx) for x in M.walk(n.den)):
             yield replace_at(node, path, n.num)
         if isinstance(n, M.Mul):
             for keep, drop in ((n.left, n.right), (n.right, n.left)):
-                if isinstance(drop, M.Div) and any(_is_batch(x) for x in M.walk(drop.den)) \
+                if isinstance(drop, M.Div) and any(_is_batch(x, ctx) for x in M.walk(drop.den)) \
                         and isinstance(drop.num, M.Number):
                     yield replace_at(node, path, keep)
 
 
-def _add_batch_scale(node, free, other=None):
-    yield M.Div(node, M.Size("batch"))
+@uses_context
+def _add_batch_scale(node, free, other=None, ctx=Context()):
+    for name in sorted(ctx.batch):
+        yield M.Div(node, M.Size(name))
 
 
 def _in_condition(node, path) -> bool:
@@ -234,7 +265,7 @@ def _flip_two_signs(node, free, other=None):
 def _partial_sum_in_act(node, free, other=None):
     """φ'(Σ_m W_hm x_m + b_h) written as φ'(W_hd x_d + b_h): one term of the sum kept."""
     for path, app in _at(node, M.Apply):
-        if app.fn not in ("act'", "act"):
+        if not (_is_declared_fn(app, 0) or _is_declared_fn(app, 1)):
             continue
         for sub_path, s in _at(app, M.SumOver):
             for v in sorted(free):
@@ -362,27 +393,28 @@ def _include_excluded(node, free, other=None):
             yield replace_at(node, path, replace(s, exclude=None))
 
 
-def _is_input(n) -> bool:
+def _is_input(n, ctx) -> bool:
     inner = n.base if isinstance(n, M.Entry) else n
     inner = inner.operand if isinstance(inner, M.Transpose) else inner
-    return isinstance(inner, M.Quantity) and inner.family == "act"
+    return isinstance(inner, M.Quantity) and inner.family in ctx.inputs
 
 
-def _drop_input(node, free, other=None):
+@uses_context
+def _drop_input(node, free, other=None, ctx=Context()):
     for path, m in _at(node, M.Mul):
-        if _is_input(m.right):
+        if _is_input(m.right, ctx):
             yield replace_at(node, path, m.left)
-        if _is_input(m.left):
+        if _is_input(m.left, ctx):
             yield replace_at(node, path, m.right)
 
 
 def _act_prime_for_act(node, free, other=None):
     for path, a in _at(node, M.Apply):
-        if a.fn == "act":
-            yield replace_at(node, path, replace(a, fn="act'"))
+        if _is_declared_fn(a, 0):
+            yield replace_at(node, path, replace(a, fn=a.fn + "'"))
 
 
 def _act_for_act_prime(node, free, other=None):
     for path, a in _at(node, M.Apply):
-        if a.fn == "act'":
-            yield replace_at(node, path, replace(a, fn="act"))
+        if _is_deriv_of_act(a):
+            yield replace_at(node, path, replace(a, fn=a.fn[:-1]))

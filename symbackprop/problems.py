@@ -10,6 +10,7 @@ only one that reads files.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from fractions import Fraction
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ class Problem:
     definition_sources: dict = field(default_factory=dict)  # name -> its LaTeX, for reports
     hints: dict = field(default_factory=dict)        # mistake name -> this course's hint for it
     path: str = ""
+    aliases: dict = field(default_factory=dict)      # alias LaTeX -> the declared name's LaTeX
+    definition_written: dict = field(default_factory=dict)   # definition name -> how it is written
 
     @property
     def label_var(self) -> str | None:
@@ -234,29 +237,45 @@ def catalogue_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "derivations"
 
 
-def problem_ids() -> list[str]:
-    return sorted(p.stem for p in catalogue_dir().glob("*.toml"))
+def problem_ids(dirs=()) -> list[str]:
+    """The ids of the shipped problems (and of those in `dirs`)."""
+    found = {p.stem for d in list(dirs) + [catalogue_dir()] for p in Path(d).glob("*.toml")}
+    return sorted(found)
 
 
-def problem_path(ref: str | Path) -> Path:
-    """The file of a problem given by id (`mle-sheet4`) or by path."""
+def problem_path(ref: str | Path, dirs=()) -> Path:
+    """The file of a problem given by id (`mle-sheet4`, looked up in `dirs`
+    first, then the shipped catalogue) or by path."""
     path = Path(ref)
-    return path if path.suffix else catalogue_dir() / f"{ref}.toml"
+    if path.suffix:
+        return path
+    for d in list(dirs) + [catalogue_dir()]:
+        candidate = Path(d) / f"{ref}.toml"
+        if candidate.is_file():
+            return candidate
+    return catalogue_dir() / f"{ref}.toml"
 
 
-def load_problem(ref: str | Path) -> Problem:
+def load_problem(ref: str | Path, dirs=()) -> Problem:
     """Load by id (`mle-sheet4`) or by path to a .toml file."""
-    path = problem_path(ref)
-    if not Path(ref).suffix and not path.exists():
-        raise ProblemError(f"no problem {ref!r}; known: {', '.join(problem_ids())}")
+    path = problem_path(ref, dirs)
+    if not path.is_file():
+        if Path(ref).suffix:
+            raise ProblemError(f"no problem file {str(ref)!r}")
+        ids = problem_ids(dirs)
+        near = difflib.get_close_matches(str(ref), ids, n=1)
+        raise ProblemError(f"no problem {str(ref)!r}" + (f" (did you mean {near[0]}?)" if near else "")
+                           + f"; known: {', '.join(ids)}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise ProblemError(f"{path}: {err}") from None
     try:
         return _build(data, path)
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise ProblemError(f"{path}: bad problem file: {type(err).__name__}: {err}") from None
+    except RecursionError:
+        raise ProblemError(f"{path}: an equation is nested too deeply") from None
 
 
 def load_catalogue(refs=None) -> list[Problem]:
@@ -298,11 +317,14 @@ def _build(data: dict, path: Path) -> Problem:
         labels={g["label"]: Label(g["label"], float(g.get("points", 1)), g.get("reference", ""), g.get("prompt", ""))
                 for g in data.get("labels", [])},
         definition_sources={d["name"]: d["latex"] for d in data.get("definitions", [])},
-        hints={str(k): str(v) for k, v in data.get("hints", {}).items()}, path=str(path))
+        hints={str(k): str(v) for k, v in data.get("hints", {}).items()}, path=str(path),
+        aliases=dict(data.get("notation", {}).get("aliases", {})),
+        definition_written={d["name"]: d.get("written", d["name"]) for d in data.get("definitions", [])})
     try:   # build the proof instance once: a shape that doesn't match is the author's error
         net = problem.network()
         for node in net.defined_nodes():
             net.value(node, None, 0 if problem.label_var else None)
+        problem.arch.shapes.update(net.infer_shapes())
     except IllFormed as err:
         raise ProblemError(f"{path}: the forward equations don't fit together: {err.message}"
                            + (f" (in {err.fragment!r})" if getattr(err, "fragment", "") else "")) from None

@@ -27,17 +27,17 @@ def _is_problem(arg: str) -> bool:
     if arg in problem_ids():
         return True
     path = Path(arg)
-    return path.suffix == ".toml" and path.is_file() and "[network]" in path.read_text(errors="replace")
+    return path.suffix == ".toml" and path.is_file() and "[network]" in path.read_text(errors="replace")[:200_000]
 
 
 def write_problem_reports(ids, out: Path, formats: set[str], log=print, compile_pdfs: bool = True,
-                          index: bool = True) -> list[str]:
+                          index: bool = True, dirs=()) -> list[str]:
     """Write each problem's reports and (for the whole catalogue) the index;
     returns the PDF failures."""
     failures, pages = [], []
     pdf = "pdf" in formats and compile_pdfs and pdflatex_available()
     for ref in ids:
-        page = problem_page(load_problem(ref))
+        page = problem_page(load_problem(ref, dirs))
         pages.append(page)
         tex = render_problem(page, "tex")
         if "md" in formats:
@@ -62,21 +62,25 @@ def run_report(args) -> int:
         print("symbackprop: --format takes a comma-separated list of tex, pdf, md", file=sys.stderr)
         return 2
     out = Path(args.out)
-    problems = [a for a in args.targets if _is_problem(a)]
+    dirs = [args.problems] if getattr(args, "problems", None) else []
+    problems = [a for a in args.targets if _is_problem(a)] + list(getattr(args, "problem", []) or [])
+    if dirs:
+        problems += sorted(str(p) for p in Path(dirs[0]).glob("*.toml"))
     submissions = [a for a in args.targets if not _is_problem(a)]
     missing = [a for a in submissions if not Path(a).exists()]
     if missing:
         print(f"symbackprop: no problem or submission named {', '.join(missing)} "
               f"(problems: {', '.join(problem_ids())})", file=sys.stderr)
         return 2
-    if not args.targets:
+    whole = not args.targets and not problems
+    if whole:
         problems = problem_ids()
     # the index lists the whole catalogue, so it is written only when that is what was asked for
-    failures = write_problem_reports(problems, out, formats, index=not args.targets) if problems else []
+    failures = write_problem_reports(problems, out, formats, index=whole, dirs=dirs) if problems else []
     code = 0
     if submissions:
         reports, known = grade_paths(submissions, args.workers, args.timeout, 2048, Path(default_cache_dir()),
-                                     quiet=True)
+                                     quiet=True, problem_dirs=dirs)
         for r in reports:
             name = report_name(r, reports)
             page = feedback_page(r, known[r.problem].title if r.problem in known else r.problem)

@@ -55,8 +55,10 @@ class Submission:
         return (self.student, self.problem)
 
 
-def read_submissions(paths, max_answers: int = MAX_ANSWERS, max_bytes: int = MAX_FILE_BYTES) -> list[Submission]:
-    """Every submission under `paths` (files or folders), in a stable order."""
+def read_submissions(paths, max_answers: int = MAX_ANSWERS, max_bytes: int = MAX_FILE_BYTES,
+                     default_problem: str = "") -> list[Submission]:
+    """Every submission under `paths` (files or folders), in a stable order;
+    one that names no problem is about `default_problem` (`grade --problem`)."""
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -65,11 +67,11 @@ def read_submissions(paths, max_answers: int = MAX_ANSWERS, max_bytes: int = MAX
             files.append(p)
     out: list[Submission] = []
     for f in files:
-        out += _read_file(f, max_bytes)
+        out += _read_file(f, max_bytes, default_problem)
     return [_last_attempts(s, max_answers) for s in _merge(out)]
 
 
-def _read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Submission]:
+def _read_file(path: Path, max_bytes: int = MAX_FILE_BYTES, default_problem: str = "") -> list[Submission]:
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -79,24 +81,24 @@ def _read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Submission]:
     except (OSError, UnicodeDecodeError) as err:
         return [Submission(path.stem, "", source=str(path), error=f"can't read the file: {err}")]
     if path.suffix.lower() == ".csv":
-        return _from_csv(text, str(path))
-    return [_from_toml(text, str(path), path.stem)]
+        return _from_csv(text, str(path), default_problem)
+    return [_from_toml(text, str(path), path.stem, default_problem)]
 
 
 def _text(value, limit: int = 200) -> str:
     return str(value)[:limit] if isinstance(value, (str, int, float)) else ""
 
 
-def _from_toml(text: str, source: str, fallback: str) -> Submission:
+def _from_toml(text: str, source: str, fallback: str, default_problem: str = "") -> Submission:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         return Submission(fallback, "", source=source, error=f"not valid TOML: {err}")
     student = _text(data.get("student")) or fallback
-    problem = _text(data.get("problem"))
+    problem = _text(data.get("problem")) or default_problem
     raw = data.get("answer", data.get("answers", []))  # [[answer]] as specified; [[answers]] forgiven
     if not problem:
-        return Submission(student, "", source=source, error="no `problem = \"...\"` line")
+        return Submission(student, "", source=source, error="no `problem = \"...\"` line (or grade --problem ID)")
     if not isinstance(raw, list):
         return Submission(student, problem, source=source, error="`answer` must be a list of [[answer]] tables")
     answers = []
@@ -109,11 +111,11 @@ def _from_toml(text: str, source: str, fallback: str) -> Submission:
     return Submission(student, problem, tuple(answers), source)
 
 
-def _from_csv(text: str, source: str) -> list[Submission]:
+def _from_csv(text: str, source: str, default_problem: str = "") -> list[Submission]:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # comma, or the semicolon/tab some spreadsheets export
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    want = {"student", "problem", "label", "equation"}
+    want = {"student", "label", "equation"} | (set() if default_problem else {"problem"})
     if reader.fieldnames is None or not want <= {f.strip().lower() for f in reader.fieldnames}:
         return [Submission(Path(source).stem, "", source=source,
                            error="a CSV export needs the columns student,problem,label,equation")]
@@ -121,7 +123,7 @@ def _from_csv(text: str, source: str) -> list[Submission]:
     try:
         for row in reader:
             row = {(k or "").strip().lower(): v for k, v in row.items()}
-            key = (_text(row.get("student")).strip(), _text(row.get("problem")).strip())
+            key = (_text(row.get("student")).strip(), _text(row.get("problem")).strip() or default_problem)
             if not key[0]:
                 continue
             rows.setdefault(key, []).append(Answer(_text(row.get("label")).strip() or "?", row.get("equation") or ""))

@@ -41,5 +41,6 @@ class Result:
                 "position": self.position, "method": self.method,
                 "almost_everywhere": self.almost_everywhere, "vacuous": self.vacuous,
                 **({"fails_where": self.kinks} if self.kinks else {}),
-                **({"sizes": [list(s) for s in self.sizes]} if self.sizes else {}),
+                **({"sizes": [{k: list(v) if isinstance(v, tuple) else v for k, v in s} for s in self.sizes]}
+                   if self.sizes else {}),
                 **({"numbers": [n.as_json() for n in self.numbers]} if self.numbers else {})}

@@ -36,7 +36,13 @@ def oracle(entry_id: str):
 
 def network_section(problem_id: str) -> dict:
     with (DERIVATIONS / f"{problem_id}.toml").open("rb") as fh:
-        return tomllib.load(fh)["network"]
+        data = tomllib.load(fh)["sizes"]
+    # the problem format's [sizes]: d = [d_0, ..., d_L] per layer, or one number per size symbol
+    if "C" in data and "d" not in data:
+        return {"sizes": [data["C"]]}
+    if "h" in data:
+        return {"sizes": [data["d"], data["h"], data["K"]]}
+    return {"sizes": list(data["d"]), "batch": data.get("N")}
 
 
 # ------------------------------------------------------------ activations

@@ -43,7 +43,7 @@ LINES = [
     (A1, ("generic",), r"\delta_l = (W_{l+1}^T \delta_{l+1}) \odot f'_l(S_l)", "proved"),
     (A1, ("generic",), r"\frac{\partial \mathcal{L}}{\partial (b_l)_{ij}} = \left\langle \frac{\partial \mathcal{L}}{\partial Z_l}, \frac{\partial Z_l}{\partial (b_l)_{ij}} \right\rangle_F", "ill-formed"),
     # assignment1-ex2 (seed 003, Exercise 2)
-    (EX2, ("relu",), r"\frac{\partial \mathcal{L}}{\partial W_2} = \delta_2 Z_1^T = \begin{bmatrix} -0.2253 & -0.2471 & 0.2658 & 0.2514 \end{bmatrix} \begin{bmatrix} 0.458 & 0.1205 & 0 & 0.1195 \\ 0.869 & 0.1615 & 0 & 0.1185 \\ 0.704 & 0.044 & 0.704 & 0 \end{bmatrix}^T = \begin{bmatrix} -0.1029 \\ -0.2059 \\ 0.0176 \end{bmatrix}^T", "proved"),
+    (EX2, ("default",), r"\frac{\partial \mathcal{L}}{\partial W_2} = \delta_2 Z_1^T = \begin{bmatrix} -0.2253 & -0.2471 & 0.2658 & 0.2514 \end{bmatrix} \begin{bmatrix} 0.458 & 0.1205 & 0 & 0.1195 \\ 0.869 & 0.1615 & 0 & 0.1185 \\ 0.704 & 0.044 & 0.704 & 0 \end{bmatrix}^T = \begin{bmatrix} -0.1029 \\ -0.2059 \\ 0.0176 \end{bmatrix}^T", "proved"),
     # assignment1-hinge (seed 003, Exercise 3)
     (H, ("identity",), r"\frac{\partial \frac{e^{o_l} - e^{o_{y_i}}}{\sum_r e^{o_r}}}{\partial o_j} = p_j (\mathbf{1}_l^j - \mathbf{1}_{y_i}^j - p_l + p_{y_i})", "proved"),
     (H, ("identity",), r"\frac{\partial \mathcal{L}_{hinge}^{(i)}}{\partial o_j} = \sum_{l \neq y_i} p_j (\mathbf{1}_l^j - \mathbf{1}_{y_i}^j - p_l + p_{y_i}) \mathbf{1}_{\{p_l - p_{y_i} + \text{margin} \geq 0\}}", "proved"),

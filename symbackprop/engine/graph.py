@@ -93,6 +93,9 @@ class Architecture:
     loss: str | None = None
     label_var: str | None = None     # the class label's index variable (y_i)
     label_size: SizeRef | None = None
+    # a defined name's shape in the size symbols, read off the proof instance
+    # (where every size differs) by `infer_shapes`: family -> (SizeRef, ...)
+    shapes: dict = field(default_factory=dict)
 
     def label_families(self) -> frozenset:
         """Defined names whose value depends on the class label (the hinge loss)."""
@@ -111,6 +114,27 @@ class Architecture:
                     out.add(e.family)
                     changed = True
         return frozenset(out)
+
+    def activation_pairs(self) -> list[tuple[str, str]]:
+        """(argument, result) of every equation `a = f(u)` with f an
+        elementwise function of one name at the same layer (z = φ(z̃))."""
+        out = []
+        for e in self.equations:
+            body = e.body
+            if not (isinstance(body, M.Apply) and len(body.args) == 1 and isinstance(body.args[0], M.Quantity)):
+                continue
+            fn = body.fn.rstrip("'")
+            entry = R.lookup(fn)
+            declared = self.functions.get(fn[1:]) if fn.startswith("@") else None
+            elementwise = (entry is not None and entry.elementwise) or (
+                declared is not None and all(c.entry is None or c.entry.elementwise for c in
+                                             list(declared.choices) + list(declared.by_layer.values())))
+            arg = body.args[0]
+            same_layer = (arg.layer is None) == (e.layers is None) and (
+                e.layer_var is None or arg.layer == M.Lin(((e.layer_var, 1),), 0))
+            if elementwise and same_layer and (arg.family, e.family) not in out:
+                out.append((arg.family, e.family))
+        return out
 
     def leaf(self, family: str) -> LeafDecl | None:
         return next((x for x in self.leaves if x.family == family), None)
@@ -192,6 +216,39 @@ class Network:
         return self.choices.get(key, decl.choices[0]), name
 
     # ------------------------------------------------------------ structure
+    def infer_shapes(self) -> dict:
+        """Each defined family's shape as size symbols (relative to its own
+        layer), where this instance's axis lengths say so unambiguously."""
+        out: dict = {}
+        for family in dict.fromkeys(n[0] for n in self.defined_nodes()):
+            refs = None
+            for node in [n for n in self.defined_nodes() if n[0] == family]:
+                if family in self.arch.label_families():
+                    continue
+                found = tuple(self._size_for(length, node[1]) for length in self.value(node).shape)
+                if any(r is None for r in found) or (refs is not None and refs != found):
+                    refs = None
+                    break
+                refs = found
+            if refs is not None:
+                out[family] = refs
+        return out
+
+    def _size_for(self, length: int, layer) -> SizeRef | None:
+        matches = []
+        for name, value in self.sizes.items():
+            if isinstance(value, tuple):
+                for k, v in enumerate(value):
+                    if v == length:
+                        if layer is not None:
+                            lin = M.Lin((("@", 1),), k - layer)   # d_{l+1}: relative to the node's layer
+                        else:
+                            lin = M.Lin((), 0) if k == 0 else M.Lin((("L", 1),), k - self.L)
+                        matches.append(SizeRef(name, lin))
+            elif value == length:
+                matches.append(SizeRef(name))
+        return matches[0] if len(matches) == 1 else None
+
     def _dims(self, refs, layer_var, layer) -> tuple[int, ...]:
         out = []
         for ref in refs:
@@ -329,8 +386,16 @@ class Network:
             env = env.bind(eq.layer_var, node[1])
         if label is not None and self.arch.label_var:
             env = env.bind(self.arch.label_var, label + 1)
-        out = self._eval.value(eq.body, env)
-        return np.asarray(out, dtype=object)
+        out = np.asarray(self._eval.value(eq.body, env), dtype=object)
+        want = self.arch.shapes.get(node[0])
+        if want is not None and len(out.shape) != len(want):
+            try:
+                dims = self._dims(want, "@", node[1])
+            except IllFormed:
+                dims = None
+            if dims is not None and out.size == int(np.prod(dims)):
+                out = out.reshape(dims)  # at width 1 a vector comes out as a scalar: give it its rank back
+        return out
 
     # ------------------------------------------------------------ derivatives
     def differentiate(self, expr, wrt: NodeId, index: tuple[int, ...], label: int | None = None):

@@ -67,8 +67,8 @@ def _columns(fn):
     """A vector function of a vector, or of each column of a matrix (a batch)."""
     def apply(args):
         (v,) = args
-        if v.ndim == 1:
-            return np.array(fn(list(v)), dtype=object)
+        if v.ndim <= 1:   # a one-entry vector may arrive as a scalar
+            return np.array(fn(list(v.flat)), dtype=object).reshape(v.shape)
         if v.ndim == 2:
             out = np.empty(v.shape, dtype=object)
             for j in range(v.shape[1]):

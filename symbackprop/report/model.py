@@ -12,9 +12,10 @@ from ..errors import InputError
 from ..gradebook import Report
 from ..notation.parser import parse_display
 from ..notation.typeset import typeset_statement
+from ..catalogue.listing import function_rows, notation_rows, size_rows
 from ..problems import Problem
 from ..verify import check, first_entry
-from .escape import TeX
+from .escape import TeX, tex_escape
 from .exprtex import expr_tex, name_tex
 
 __all__ = ["ProblemPage", "problem_page", "FeedbackPage", "feedback_page", "statement_tex", "MARKS"]
@@ -25,9 +26,6 @@ TEX_MARKS = {"proved": r"\textcolor{okgreen}{$\checkmark$}", "correct": r"\textc
              "refuted": r"\textcolor{badred}{$\times$}", "incorrect": r"\textcolor{badred}{$\times$}",
              "ill-formed": r"\textcolor{badred}{$\times$}", "unparseable": r"\textcolor{gray}{?}",
              "undecided": r"\textcolor{gray}{$\ldots$}"}
-_FAMILY = {"W": "weights into layer", "b": "biases of layer", "pre": "pre-activation of layer",
-           "act": "activation of layer", "out": "softmax output", "target": "target", "loss": "loss",
-           "logit": "logits", "margin": "margin (> 0)"}
 
 
 def statement_tex(latex: str) -> TeX | None:
@@ -82,88 +80,27 @@ class ProblemPage:
     title: str
     source: str
     instance: str
-    notation: tuple          # (TeX symbol, meaning, shape)
+    notation: tuple          # (TeX symbol, meaning, TeX formula, TeX shape)
     definitions: tuple       # TeX
     claims: tuple
     all_expected: bool = True
 
 
-def _symbol(key: str, rule) -> TeX:
-    parts = key.split(" ")
-    base = parts[-1]
-    word = ""
-    if "_" in base:
-        base, word = base.split("_", 1)
-    body = "\\" + base if base in ("delta", "phi", "varphi", "sigma") else base
-    if len(body) > 1 and body.isalpha():  # a word (margin) is upright, not a product of letters
-        body = r"\mathrm{%s}" % body
-    for p in reversed(parts[:-1]):
-        body = {"tilde": r"\tilde{%s}", "hat": r"\hat{%s}", "cal": r"\mathcal{%s}", "bb": r"\mathbb{%s}",
-                "bar": r"\bar{%s}"}.get(p, "%s") % body
-    if word:
-        body += r"_{\mathrm{%s}}" % word
-    if rule.layer == "sup":
-        body += "^{(l)}"
-    elif rule.layer == "sub":
-        body += "_{l}"
-    return TeX(body)
-
-
-def _shape(rule, problem: Problem) -> TeX:
-    """The shape of a quantity as a formula in the sizes d_k (and N, C)."""
-    def d(shift: int) -> str:
-        if rule.layer not in ("sup", "sub"):
-            return "d"
-        return "d_{l" + (f"{shift:+d}" if shift else "") + "}"
-    cols = r" \times N" if problem.batch else ""
-    fam = rule.family
-    if fam == "W":
-        return TeX(rf"{d(rule.offset)} \times {d(rule.offset - 1)}")
-    if fam == "b":
-        return TeX(d(rule.offset))
-    if fam in ("pre", "act"):
-        if rule.fixed_layer is not None:
-            return TeX("d_{0}" + cols)
-        return TeX(("d_{L}" if rule.layer == "last" else d(rule.offset)) + cols)
-    if fam in ("out", "target", "logit"):
-        return TeX(("d_{L}" if problem.batch else "C") + cols)
-    if fam in ("loss", "margin"):
-        return TeX(r"1 \times 1")
-    return TeX("")
-
-
-_KIND_MEANING = {"size": "a size", "activation": "the activation (φ' its derivative)",
-                 "derivative-op": "derivative operator: Dφ = φ'", "definition": "defined below",
-                 "kron-or-definition": "δ with a layer label: defined below; with two indices (δ_ij): the "
-                                       "Kronecker delta",
-                 "label": "the class label (checked for every value)", "constant": "a constant",
-                 "function": "softmax"}
-
-
-def _meaning(rule) -> str:
-    if rule.kind != "quantity":
-        return _KIND_MEANING.get(rule.kind, rule.kind)
-    what = _FAMILY.get(rule.family, rule.family)
-    if rule.fixed_layer is not None:
-        return f"{what} {rule.fixed_layer} (the input)" if rule.family == "act" else what
-    if rule.layer == "last":
-        return what + " L (the output)"
-    if rule.layer in ("sup", "sub"):
-        shift = rule.offset
-        what += " l" + (f"+{shift}" if shift > 0 else (f"{shift}" if shift else ""))
-    return what
+def _math(latex: str) -> TeX:
+    """A problem file's LaTeX, re-typeset from its parse (never copied into the report as it is)."""
+    if not latex:
+        return TeX("")
+    return statement_tex(latex) or TeX(r"\text{%s}" % escape_text(latex))
 
 
 def _instance(problem: Problem) -> str:
-    net = problem.network()
-    text = "sizes " + " - ".join(str(s) for s in net.spec.sizes)
-    if net.spec.batch:
-        text += f", batch N = {net.spec.batch}"
-    if net.spec.activations:
-        text += "; activations by layer: " + ", ".join(a.replace("generic:", "generic ")
-                                                        for a in net.spec.activations)
+    text = problem.describe_sizes(problem.check_sizes())
+    fns = [f"{d.latex} = {' / '.join(c.label for c in d.choices) or ', '.join(c.label for c in d.by_layer.values())}"
+           for d in problem.arch.functions.values()]
+    if fns:
+        text += "; functions: " + ", ".join(fns)
     if problem.also_check:
-        text += "; also checked with " + ", ".join(problem.also_check)
+        text += "; every claim also checked with " + ", ".join(problem.also_check)
     return text
 
 
@@ -202,23 +139,19 @@ def _reason(reason: str, almost_everywhere: bool) -> str:
 
 
 def _small_instances(problem: Problem):
-    """Instances from the smallest up (fewer layers first, width 1, two
-    classes or examples), then the problem's own: the first where the claim
-    can be evaluated gives the shortest worked example."""
-    n = len(problem.sizes)
-    if problem.kind == "softmax-hinge":
-        return [((3,), None), (None, None)]
-    if problem.kind == "mlp-mse-batch":
-        return [(tuple([1] * (k + 1)), 2) for k in range(1, n)] + [(None, None)]
-    return [(tuple([1] * k) + (2,), None) for k in range(1, n)] + [(None, None)]
+    """Small instances first (every size 2, so two classes or examples),
+    then the problem's own: the first where the claim can be evaluated
+    gives the shortest worked example."""
+    small = {k: tuple(2 for _ in v) if isinstance(v, tuple) else 2 for k, v in problem.sizes.items()}
+    return [small, None]
 
 
 def _worked(problem: Problem, claim) -> Worked | None:
     if problem.numeric:
         return None
-    for sizes, batch in _small_instances(problem):
+    for sizes in _small_instances(problem):
         try:
-            found = first_entry(problem, claim.latex, None, sizes, batch)
+            found = first_entry(problem, claim.latex, None, sizes)
         except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError):
             continue
         if found is None:
@@ -228,7 +161,7 @@ def _worked(problem: Problem, claim) -> Worked | None:
         where = ", ".join(f"{k} = {v}" for k, v in binds.items())
         if idx:
             where += (", " if where else "") + "entry (" + ", ".join(str(i + 1) for i in idx) + ")"
-        sizes_text = " - ".join(str(s) for s in net.spec.sizes) + (f", N = {net.spec.batch}" if net.spec.batch else "")
+        sizes_text = problem.describe_sizes(net.spec.sizes)
         return Worked(sizes_text, where, expr_tex(a, names), expr_tex(b, names))
     return None
 
@@ -242,8 +175,8 @@ def problem_page(problem: Problem) -> ProblemPage:
         proved = any(o.verdict == "proved" for o in outcomes)
         rows.append(ClaimRow(claim.id, claim.seed, claim.note, statement_tex(claim.latex), claim.latex, outcomes,
                              _worked(problem, claim) if proved else None))
-    notation = tuple((_symbol(k, r), _meaning(r), _shape(r, problem) if r.kind == "quantity" else TeX(""))
-                     for k, r in problem.notation.names.items())
+    notation = tuple((_math(r.name), r.meaning, _math(r.formula), _math(r.shape)) for r in
+                     notation_rows(problem) + size_rows(problem) + function_rows(problem))
     return ProblemPage(problem.id, problem.title, problem.source, _instance(problem), notation,
                        tuple(TeX(f"{name} := {statement_tex(body_latex)}") for name, body_latex in
                              _definition_texts(problem) if statement_tex(body_latex)),
@@ -251,7 +184,7 @@ def problem_page(problem: Problem) -> ProblemPage:
 
 
 def _definition_texts(problem: Problem):
-    return [(TeX(_symbol(name, problem.notation.names[name])) if name in problem.notation.names else TeX(name), latex)
+    return [(TeX(problem.definition_written.get(name, name)), latex)
             for name, latex in problem.definition_sources.items()]
 
 
