@@ -152,9 +152,9 @@ def crosscheck_problem(problem: Problem, scale: int = 4, seed: int = 2026) -> li
             if auto is None:
                 continue  # the derivative of a composite (a norm of names): its pieces are checked
             checked += 1
-            worst_abs, worst_rel = _worse(worst_abs, worst_rel, float(ev(ours)), auto)
+            worst_abs, worst_rel = _worse(worst_abs, worst_rel, float(ev(ours).detach()), auto)
         for a, b, *_ in entries:
-            worst_abs, worst_rel = _worse(worst_abs, worst_rel, float(ev(a)), float(ev(b)))
+            worst_abs, worst_rel = _worse(worst_abs, worst_rel, float(ev(a).detach()), float(ev(b).detach()))
         rows.append(CrossRow(problem.id, claim.id, _sizes(sizes), checked, len(entries), worst_abs, worst_rel,
                              worst_rel <= TOLERANCE or worst_abs <= TOLERANCE))
     return rows
