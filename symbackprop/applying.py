@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import symengine as se
 
-from . import activations as act
+from .engine import primitives as act
 from .engine import registry as R
 from .errors import IllFormed
 from .notation import meaning as M

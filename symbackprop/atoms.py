@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import symengine as se
 
-from . import activations as act
+from .engine import primitives as act
 from .pointeval import certainly_nonzero_somewhere
 
 __all__ = ["Atomizer", "inside_functions", "nonzero_almost_everywhere"]
@@ -105,13 +105,12 @@ class Atomizer:
         if not e.args:
             return e
         if isinstance(e, se.FunctionSymbol):
-            name = e.get_name()
             arg = self(e.args[0])
-            if name == "Exp":
+            if act.is_exp(e):
                 return self.exp(arg)
-            if name == "H":
+            if act.is_step(e):
                 return self.step(arg)
-            return self.atom("fn", name, se.expand(arg))
+            return self.atom("fn", e.get_name(), se.expand(arg))
         if isinstance(e, se.log):
             return self.log(self(e.args[0]))
         if isinstance(e, se.Pow):
@@ -286,7 +285,7 @@ def _positive(e) -> bool:
     if e.is_Number:
         return e > 0
     if isinstance(e, se.FunctionSymbol):
-        return e.get_name() == "Exp"
+        return act.is_exp(e)
     if isinstance(e, (se.Add, se.Mul)):
         return all(_positive(a) for a in e.args)
     if isinstance(e, se.Pow):
@@ -327,7 +326,7 @@ def _is_exp_rational(e) -> bool:
     while stack:
         x = stack.pop()
         if isinstance(x, se.FunctionSymbol):
-            if x.get_name() != "Exp":
+            if not act.is_exp(x):
                 return False
         elif isinstance(x, se.Pow):
             if not x.args[1].is_integer:

@@ -28,7 +28,7 @@ import itertools
 
 import symengine as se
 
-from . import activations as act
+from .engine import primitives as act
 
 __all__ = ["ChainRule"]
 
@@ -43,7 +43,7 @@ class ChainRule:
         # `_mid0` would be the same symbol to symengine)
         self._prefix = f"_{next(_INSTANCES)}"
         self._symbol_of: dict = {}    # ("atom", f(u)) or ("mid", u) -> its symbol
-        self._def: dict = {}          # symbol -> ("atom", fname, arg symbol or expr) | ("mid", definition)
+        self._def: dict = {}          # symbol -> ("atom", f(u), arg symbol or expr, u) | ("mid", definition)
         self._deps: dict = {}         # symbol -> leaf symbols it depends on
         self._back: dict = {}         # symbol -> original expression, to put it back
         self._atomized: dict = {}     # expression -> its form over symbols
@@ -84,18 +84,18 @@ class ChainRule:
             sym = se.Symbol(f"{self._prefix}atom{len(self._symbol_of)}")
             self._symbol_of[("atom", app)] = sym
             arg = u if isinstance(u, se.Symbol) or u.is_Number else self._mid(u)
-            self._def[sym] = ("atom", app.get_name(), arg, u)
+            self._def[sym] = ("atom", app, arg, u)
             self._deps[sym] = u.free_symbols
             self._back[sym] = app
         return sym
 
-    def _local(self, fname: str, atom, u_original):
-        """f'(u) for the atom f(u), as a symbol (or 0)."""
-        if fname == "H":
-            return se.Integer(0)   # the step is flat almost everywhere (relu'(0) = 0)
-        if fname == "Exp":
+    def _local(self, app, atom, u_original):
+        """f'(u) for the atom f(u), as a symbol (or 0): the primitive's local
+        derivative (the step is flat almost everywhere, so relu'(0) = 0)."""
+        if act.is_exp(app):
             return atom
-        return self._atom(act.generic(act.derivative_of(fname))(u_original))
+        d = act.local_derivative(app, u_original)
+        return d if d.is_Number else self._atom(d)
 
     # ------------------------------------------------------------ derivatives
     def derivative(self, expr, v):
@@ -118,8 +118,8 @@ class ChainRule:
             if d[0] == "mid":
                 self._dmemo[key] = self._d(d[1], v)
             else:
-                _, fname, arg, u = d
-                local = self._local(fname, c, u)
+                _, app, arg, u = d
+                local = self._local(app, c, u)
                 inner = se.diff(arg, v) if isinstance(arg, se.Symbol) and arg not in self._def else \
                     self._d(arg, v)
                 self._dmemo[key] = se.Integer(0) if local == 0 else local * inner

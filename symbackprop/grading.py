@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from .errors import InputError, TimeLimit
 from .limits import time_cap
+from .engine import registry as R
 from .mistakes import context_of, MUTATIONS, PREMISE_REVERSED
 from .alignment import Budget, Equation, equations, focus, proved_equal
 from .notation import meaning as M
@@ -147,14 +148,16 @@ def _about_the_question(problem: Problem, equation: str, reference: str) -> tupl
 
 
 def _activation_conditions(problem: Problem, equation: str, timeout: float) -> tuple[list[str], bool]:
-    """(['ReLU'] when the answer is right for ReLU but not for a general φ,
-    whether that check was cut short)."""
-    if problem.activation != "relu" or "generic" not in problem.also_check:
+    """(['ReLU'] when the answer is right for the problem's default function
+    (ReLU) but not for a generic φ the problem also lists, whether that check
+    was cut short)."""
+    if problem.activation == R.GENERIC or R.GENERIC not in problem.also_check:
         return [], False
-    general = check(problem, equation, "generic", None, timeout)
+    general = check(problem, equation, R.GENERIC, None, timeout)
     if general.verdict is Verdict.UNDECIDED:
         return [], True
-    return ([] if general.verdict is Verdict.PROVED else ["ReLU"]), False
+    entry = R.lookup(problem.activation.split("(")[0])
+    return ([] if general.verdict is Verdict.PROVED else [entry.display if entry else problem.activation]), False
 
 
 def name_mistake(problem: Problem, equation: str, reference: str, budget: Budget | None = None) -> Mistake | None:

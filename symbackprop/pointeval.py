@@ -23,6 +23,7 @@ from fractions import Fraction
 
 import symengine as se
 from flint import arb, ctx, fmpq
+from .engine import primitives as P
 
 __all__ = ["Point", "Undetermined", "PointValues", "differs", "show_pair", "certainly_nonzero_somewhere",
            "PRECISIONS"]
@@ -96,7 +97,7 @@ class PointValues:
         if found is None:
             found = self._memo[e] = self._compute(e)
             if any(a in self._kinky for a in e.args) or (
-                    isinstance(e, se.FunctionSymbol) and e.get_name() == "H" and e.args[0].free_symbols
+                    P.is_step(e) and e.args[0].free_symbols
                     and _is_exact(self._memo[e.args[0]]) and self._memo[e.args[0]] == 0
                     and self.nonzero_ae(e.args[0])):
                 self._kinky.add(e)
@@ -139,7 +140,7 @@ class PointValues:
                 raise Undetermined("log of a value not certainly positive")
             return arb.union(v.lower().log(), v.upper().log())
         if isinstance(e, se.FunctionSymbol):
-            return self._function(e.get_name(), self._value(e.args[0]))
+            return self._function(e, self._value(e.args[0]))
         raise Undetermined(f"can't evaluate {type(e).__name__}")
 
     def _power(self, base, exponent):
@@ -156,10 +157,11 @@ class PointValues:
         x = _ball(self._value(exponent))
         return _exp(x * arb.union(b.lower().log(), b.upper().log()))
 
-    def _function(self, name: str, v):
-        if name == "Exp":
+    def _function(self, fn, v):
+        name = fn.get_name()
+        if P.is_exp(fn):
             return _exp(_ball(v))
-        if name == "H":  # 1{v > 0}, with relu'(0) = 0
+        if P.is_step(fn):  # 1{v > 0}, with relu'(0) = 0
             if _is_exact(v):
                 return fmpq(1 if v > 0 else 0)
             if v > 0:

@@ -1,16 +1,21 @@
 """The zero test: exact, sound, and capped."""
 
+
 import time
 
 import pytest
 import symengine as se
 
-from symbackprop import activations as act
+from symbackprop.engine import primitives as act
 from symbackprop.errors import TimeLimit
 from symbackprop.limits import time_cap
 from symbackprop.zerotest import Atomizer, is_zero
 
 x, y, w = se.symbols("x y w")
+
+
+def _relu(u):
+    return u * act.H(u)
 
 
 @pytest.mark.parametrize("expr, zero", [
@@ -19,9 +24,9 @@ x, y, w = se.symbols("x y w")
     # softmax derivative: d/dx [e^x / (e^x + e^y)] = p (1 - p)
     (se.diff(act.Exp(x) / (act.Exp(x) + act.Exp(y)), x).subs({}) , None),
     # relu(relu(s)) = relu(s) needs a² = a
-    (act.relu(act.relu(w * x + 1)) - act.relu(w * x + 1), True),
+    (_relu(_relu(w * x + 1)) - _relu(w * x + 1), True),
     # relu'(relu(s)) = relu'(s)
-    (act.H(act.relu(w * x + 1)) - act.H(w * x + 1), True),
+    (act.H(_relu(w * x + 1)) - act.H(w * x + 1), True),
     # a generic φ has no such property
     (act.generic("phi'")(act.generic("phi")(w * x)) - act.generic("phi'")(w * x), False),
     (x * y - y * x, True),

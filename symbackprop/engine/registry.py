@@ -25,7 +25,7 @@ from typing import Callable
 import numpy as np
 import symengine as se
 
-from .. import activations as prim
+from . import primitives as prim
 
 __all__ = ["Builtin", "BUILTINS", "WORDS", "COMMANDS", "lookup", "parse_choice", "Choice", "GENERIC",
            "elementwise_of"]
@@ -45,6 +45,11 @@ class Builtin:
     parameter: Fraction | None = None  # leaky relu's default slope
     array: Callable | None = None      # not elementwise: (list of arrays) -> array, or a str why not
     arity: int = 1
+    display: str = ""                  # how a verdict names it ("ReLU")
+
+    def __post_init__(self):
+        if not self.display:
+            object.__setattr__(self, "display", self.name)
 
     @property
     def elementwise(self) -> bool:
@@ -125,12 +130,12 @@ BUILTINS = {b.name: b for b in [
     Builtin("identity", ("id", "identity"), (), 2, lambda u, a: u, lambda torch, t, a: t,
             tex=r"\mathrm{id}", meaning="the identity, u"),
     Builtin("relu", ("relu", "ReLU", "Relu", "RELU"), (), 1, lambda u, a: u * prim.H(u), _torch_fn("relu"),
-            kink=True, tex=r"\mathrm{ReLU}", meaning="max(0, u); ReLU'(0) = 0"),
+            kink=True, tex=r"\mathrm{ReLU}", meaning="max(0, u); ReLU'(0) = 0", display="ReLU"),
     Builtin("leaky-relu", ("LeakyReLU", "leakyrelu", "lrelu", "LReLU"), (), 1,
             lambda u, a: u * (a + (1 - a) * prim.H(u)),
             lambda torch, t, a: torch.nn.functional.leaky_relu(t, float(a)),
             kink=True, tex=r"\mathrm{LeakyReLU}", meaning="u for u > 0, slope·u otherwise; derivative slope at 0",
-            parameter=Fraction(1, 100)),
+            parameter=Fraction(1, 100), display="LeakyReLU"),
     Builtin("sigmoid", ("sigmoid", "sigm", "Sigmoid"), (), 2, lambda u, a: prim.sigmoid(u), _torch_fn("sigmoid"),
             tex=r"\sigma", meaning="the logistic sigmoid 1/(1 + e^{-u})"),
     Builtin("tanh", ("tanh",), ("tanh",), 2, lambda u, a: prim.tanh(u), _torch_fn("tanh"),

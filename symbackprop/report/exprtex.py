@@ -14,6 +14,7 @@ import symengine as se
 
 from .escape import TeX
 from .mathtext import to_math
+from ..engine import primitives as P
 
 __all__ = ["expr_tex", "name_tex"]
 
@@ -121,9 +122,9 @@ def _tex(e, names) -> str:
     if isinstance(e, se.FunctionSymbol):
         name = e.get_name()
         arg = _tex(e.args[0], names)
-        if name == "Exp":
+        if P.is_exp(e):
             return "e^{" + arg + "}"
-        if name == "H":
+        if P.is_step(e):
             return r"\mathbb{1}[" + arg + " > 0]"
         base = name.rstrip("'")
         fn = _GREEK.get(base.split("_")[0], base.split("_")[0])

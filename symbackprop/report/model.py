@@ -90,7 +90,7 @@ def _math(latex: str) -> TeX:
     """A problem file's LaTeX, re-typeset from its parse (never copied into the report as it is)."""
     if not latex:
         return TeX("")
-    return statement_tex(latex) or TeX(r"\text{%s}" % escape_text(latex))
+    return statement_tex(latex) or TeX(r"\text{%s}" % tex_escape(latex))
 
 
 def _instance(problem: Problem) -> str:
