@@ -53,6 +53,8 @@ KNOWN_WRONG = {
         "ill-formed 'can't add scalar and 3x1': 1 - h ⊙ h, the issue's own example of broadcasting, is refused",
     ("resblock", "jacobian", "*"): "ill-formed 'I is not defined': no identity matrix I",
     ("resblock", "jacobian-transposed", "*"): "ill-formed 'I is not defined': no identity matrix I",
+    ("siamese-leaky", "leaky-forward", "leaky-relu(0.1)"):
+        "undecided: max(s/10, s) = s + ReLU(-9s/10) equals s(1/10 + 9/10 H(s)) for every s, not seen by the zero test",
 }
 # file stem -> why a file believed valid is refused
 KNOWN_REFUSED: dict = {}
@@ -118,6 +120,28 @@ def test_file_loads(path):
     for choice in _choices(raw):
         if choice != "*":
             assert _label(choice) in problem.variants
+
+
+def _loader_cases():
+    for c in CASES:
+        path, claim, choice, verdict = c.values
+        why = KNOWN_REFUSED.get(path.stem) or KNOWN_EXPECT_READ.get((path.stem, claim["id"], choice))
+        yield pytest.param(*c.values, id=c.id, marks=[pytest.mark.xfail(strict=True, reason=why)] if why else [])
+
+
+# (file, claim, choice) -> why the loader reads the file's `expect` wrongly
+KNOWN_EXPECT_READ = {
+    ("siamese-leaky", "leaky-derivative-wrong-slope", "leaky-relu(0.1)"):
+        "the expect key 'leaky-relu(0.1)' is kept as written; Claim.expected('leaky-relu(1/10)') misses it and "
+        "falls back to 'proved', so `symbackprop verify` would call the refutation a failure",
+}
+
+
+@pytest.mark.parametrize("path, claim, choice, verdict", list(_loader_cases()))
+def test_loader_reads_the_expectation(path, claim, choice, verdict):
+    """What `symbackprop verify` compares against is what the file says."""
+    loaded = {c.id: c for c in _problem(path).claims}[claim["id"]]
+    assert loaded.expected(_label(choice) or _problem(path).activation) == verdict
 
 
 @pytest.mark.parametrize("path, claim, choice, verdict", CASES)
@@ -208,7 +232,7 @@ def _function(torch, choice, rng):
         return torch.relu, lambda u: (u > 0).to(u.dtype)
     if choice.startswith("leaky-relu"):
         a = float(parse_choice(choice).parameter)
-        return (lambda u: torch.where(u > 0, u, a * u)), (lambda u: torch.where(u > 0, 1.0, a).to(u.dtype))
+        return (lambda u: torch.where(u > 0, u, a * u)), (lambda u: (u > 0).to(u.dtype) * (1 - a) + a)
     if choice in ("generic", "*"):   # a random cubic stands for "any function"
         c = [rng.uniform(-1, 1) for _ in range(4)]
         return (lambda u: c[0] + c[1] * u + c[2] * u ** 2 + c[3] * u ** 3,
@@ -258,6 +282,15 @@ BROKEN_MESSAGES = {
     "cycle-self.toml": ["forward line 1", "cycle"],
     "undeclared-size.toml": ["[[tensors]] #1", "'D'", "[sizes]"],
     "loss-not-defined.toml": ["loss", "\\mathcal{L}", "not defined"],
+    "expect-unknown-choice.toml": ["rleu", "did you mean", "relu"],
+    "expect-unknown-verdict.toml": ["prooved", "did you mean", "proved"],
+}
+# broken files the loader accepts today: xfail(strict) until it refuses them
+KNOWN_ACCEPTED = {
+    "expect-unknown-choice.toml": "expect = { rleu = ... }: a key that is no function choice is silently never used "
+                                  "(and expect keys aren't normalised: 'leaky-relu(0.1)' never matches the label "
+                                  "'leaky-relu(1/10)', so Claim.expected falls back to 'proved')",
+    "expect-unknown-verdict.toml": "expect = \"prooved\" is accepted; only `verify` notices, as a failed verdict",
 }
 # further words a good message would hold, which today's doesn't: xfail(strict) until it does
 BROKEN_WISHES = {
@@ -278,7 +311,12 @@ def test_every_broken_file_is_listed():
     assert sorted(p.name for p in BROKEN.glob("*.toml")) == sorted(BROKEN_MESSAGES)
 
 
-@pytest.mark.parametrize("name", sorted(BROKEN_MESSAGES))
+def _broken(names):
+    return [pytest.param(n, id=n, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_ACCEPTED[n])]
+                         if n in KNOWN_ACCEPTED else []) for n in names]
+
+
+@pytest.mark.parametrize("name", _broken(sorted(BROKEN_MESSAGES)))
 def test_broken_file_is_refused_with_a_clear_message(name):
     with pytest.raises(ProblemError) as info:
         load_problem(BROKEN / name)
@@ -288,7 +326,7 @@ def test_broken_file_is_refused_with_a_clear_message(name):
     assert "Traceback" not in message and "KeyError" not in message and "TypeError" not in message
 
 
-@pytest.mark.parametrize("name", sorted(BROKEN_MESSAGES))
+@pytest.mark.parametrize("name", _broken(sorted(BROKEN_MESSAGES)))
 def test_broken_file_exits_3_on_the_command_line(name):
     proc = subprocess.run([sys.executable, "-m", "symbackprop", "check", "--problem", str(BROKEN / name), "x = x"],
                           capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parent.parent)
@@ -300,6 +338,7 @@ def test_broken_file_exits_3_on_the_command_line(name):
 def _wish_cases():
     for name in sorted(BROKEN_MESSAGES):
         words, why = BROKEN_WISHES.get(name, ([name], ""))   # at least: the file is named
+        why = why or KNOWN_ACCEPTED.get(name, "")
         yield pytest.param(name, words, id=name,
                            marks=[pytest.mark.xfail(strict=True, reason=why)] if why else [])
 

@@ -212,10 +212,58 @@ SOFTMAX_L2 = {
 }
 
 
+def _siamese_forward(torch, v, f):
+    s1, s2 = v["W"] @ v["x1"] + v["b"], v["W"] @ v["x2"] + v["b"]
+    h1, h2 = f(s1), f(s2)
+    return {"s1": s1, "s2": s2, "h1": h1, "h2": h2, "L": 0.5 * ((h1 - h2) ** 2).sum()}
+
+
+def _rs(env):
+    return env.v["h1"] - env.v["h2"]
+
+
+def _d1(env):
+    return env.df(env.v["s1"])
+
+
+def _d2(env):
+    return env.df(env.v["s2"])
+
+
+SIAMESE = {
+    "leaves": [("x1", ["d"], "any"), ("x2", ["d"], "any"), ("W", ["H", "d"], "any"), ("b", ["H"], "any")],
+    "forward": _siamese_forward,
+    "claims": {
+        "dL-dh1": lambda env, t: (env.g("h1"), _rs(env)),
+        "dL-dh2": lambda env, t: (env.g("h2"), -_rs(env)),
+        "dL-dh2-sign": lambda env, t: (env.g("h2"), _rs(env)),
+        "grad-W": lambda env, t: (env.g("W"), t.outer(_rs(env) * _d1(env), env.v["x1"])
+                                  - t.outer(_rs(env) * _d2(env), env.v["x2"])),
+        "grad-W-one-use": lambda env, t: (env.g("W"), t.outer(_rs(env) * _d1(env), env.v["x1"])),
+        "grad-W-plus": lambda env, t: (env.g("W"), t.outer(_rs(env) * _d1(env), env.v["x1"])
+                                       + t.outer(_rs(env) * _d2(env), env.v["x2"])),
+        "grad-W-entry": lambda env, t: (env.g("W"), _rs(env)[:, None] * (_d1(env)[:, None] * env.v["x1"][None, :]
+                                                                          - _d2(env)[:, None] * env.v["x2"][None, :])),
+        "grad-b": lambda env, t: (env.g("b"), _rs(env) * (_d1(env) - _d2(env))),
+        "grad-b-one-use": lambda env, t: (env.g("b"), _rs(env) * _d1(env)),
+        "grad-x1": lambda env, t: (env.g("x1"), env.v["W"].T @ (_rs(env) * _d1(env))),
+        "grad-x2": lambda env, t: (env.g("x2"), -env.v["W"].T @ (_rs(env) * _d2(env))),
+        "grad-x2-sign": lambda env, t: (env.g("x2"), env.v["W"].T @ (_rs(env) * _d2(env))),
+        # phi' from autograd of the forward pass, against the written rule
+        "leaky-derivative": lambda env, t: (t.diagonal(env.jac("h1", "s1")),
+                                            0.1 + 0.9 * (env.v["s1"] > 0).to(t.float64)),
+        "leaky-derivative-wrong-slope": lambda env, t: (t.diagonal(env.jac("h1", "s1")),
+                                                        0.01 + 0.99 * (env.v["s1"] > 0).to(t.float64)),
+        "leaky-forward": lambda env, t: (env.v["h1"], t.maximum(env.v["s1"] / 10, env.v["s1"])),
+    },
+}
+
+
 ORACLES = {
     "logreg-bce": LOGREG,
     "bce-batch": BCE_BATCH,
     "tanh-wd": TANH_WD,
     "resblock": RESBLOCK,
     "softmax-l2": SOFTMAX_L2,
+    "siamese-leaky": SIAMESE,
 }
