@@ -56,8 +56,17 @@ KNOWN_WRONG = {
     ("siamese-leaky", "leaky-forward", "leaky-relu(0.1)"):
         "undecided: max(s/10, s) = s + ReLU(-9s/10) equals s(1/10 + 9/10 H(s)) for every s, not seen by the zero test",
 }
+SOFTPLUS = ("undecided on d >= 2: softplus'(a) = e^a/(1+e^a) against sigmoid(a) = 1/(1+e^-a) at a = sum_m A_jm x_m "
+            "(proved at d = 1): e^-a = 1/e^a is not used for a sum")
+KNOWN_WRONG.update({
+    ("two-heads", "dh-dA", "*"): SOFTPLUS,
+    ("two-heads", "grad-A", "*"): SOFTPLUS,
+    ("two-heads", "grad-x", "*"): SOFTPLUS,
+})
 # file stem -> why a file believed valid is refused
-KNOWN_REFUSED: dict = {}
+KNOWN_REFUSED = {
+    "two-heads-bars": "|p - s| is refused: 'unexpected character |' (no |.| in the grammar; \\lvert, \\left| neither)",
+}
 
 
 def _raw(path: Path) -> dict:

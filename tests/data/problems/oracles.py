@@ -259,6 +259,59 @@ SIAMESE = {
 }
 
 
+def _heads_forward(torch, v, f):
+    a = v["A"] @ v["x"]
+    h = torch.nn.functional.softplus(a)
+    p, q = v["u"] @ h, v["v"] @ h
+    return {"a": a, "h": h, "p": p, "q": q, "L": (p - v["s"]).abs() + 0.5 * (q - v["t"]) ** 2}
+
+
+def _sg(env):
+    """|.|' at p - s: 1{p > s} - 1{p < s}."""
+    e = env.v["p"] - env.v["s"]
+    return (e > 0).double() - (e < 0).double()
+
+
+def _qt(env):
+    return env.v["q"] - env.v["t"]
+
+
+def _dh(env):
+    return _sg(env) * env.v["u"] + _qt(env) * env.v["v"]
+
+
+def _dh_dA(env, t):
+    """dh_j / dA_jk, an H x d matrix, from autograd."""
+    jac = env.jac("h", "A")
+    return t.stack([jac[j, j] for j in range(jac.shape[0])])
+
+
+TWO_HEADS = {
+    "leaves": [("x", ["d"], "any"), ("s", [], "any"), ("t", [], "any"), ("A", ["H", "d"], "any"),
+               ("u", ["H"], "any"), ("v", ["H"], "any")],
+    "forward": _heads_forward,
+    "claims": {
+        "dL-dq": lambda env, t: (env.g("q"), _qt(env)),
+        "dL-dp": lambda env, t: (env.g("p"), _sg(env)),
+        "dL-dp-smooth": lambda env, t: (env.g("p"), env.v["p"] - env.v["s"]),
+        "grad-u": lambda env, t: (env.g("u"), _sg(env) * env.v["h"]),
+        "grad-v": lambda env, t: (env.g("v"), _qt(env) * env.v["h"]),
+        "grad-v-wrong-vector": lambda env, t: (env.g("v"), _qt(env) * env.v["v"]),
+        "dL-dh": lambda env, t: (env.g("h"), _dh(env)),
+        "dL-dh-one-head": lambda env, t: (env.g("h"), _qt(env) * env.v["v"]),
+        "dh-dA": lambda env, t: (_dh_dA(env, t), t.outer(t.sigmoid(env.v["A"] @ env.v["x"]), env.v["x"])),
+        "dh-dA-softplus": lambda env, t: (_dh_dA(env, t), t.outer(t.nn.functional.softplus(env.v["A"] @ env.v["x"]),
+                                                                  env.v["x"])),
+        "h-entry": lambda env, t: (env.v["h"], t.log(1 + t.exp(env.v["A"] @ env.v["x"]))),
+        "h-entry-sign": lambda env, t: (env.v["h"], t.log(1 + t.exp(-(env.v["A"] @ env.v["x"])))),
+        "grad-A": lambda env, t: (env.g("A"), t.outer(_dh(env) * t.sigmoid(env.v["a"]), env.v["x"])),
+        "grad-A-one-head": lambda env, t: (env.g("A"), t.outer(_qt(env) * env.v["v"] * t.sigmoid(env.v["a"]),
+                                                               env.v["x"])),
+        "grad-x": lambda env, t: (env.g("x"), env.v["A"].T @ (_dh(env) * t.sigmoid(env.v["a"]))),
+    },
+}
+
+
 ORACLES = {
     "logreg-bce": LOGREG,
     "bce-batch": BCE_BATCH,
@@ -266,4 +319,6 @@ ORACLES = {
     "resblock": RESBLOCK,
     "softmax-l2": SOFTMAX_L2,
     "siamese-leaky": SIAMESE,
+    "two-heads": TWO_HEADS,
+    "two-heads-bars": TWO_HEADS,
 }
