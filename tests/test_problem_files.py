@@ -63,8 +63,18 @@ KNOWN_WRONG.update({
     ("two-heads", "grad-A", "*"): SOFTPLUS,
     ("two-heads", "grad-x", "*"): SOFTPLUS,
 })
+KNOWN_WRONG[("logsoftmax-nll", "probabilities-sum-to-one", "*")] = \
+    "undecided: sum_i e^{l_i} with l = log softmax(o): exp(log u) = u is not used by the zero test"
+KNOWN_WRONG.update({
+    ("tanh-wd-styles", "dL-da-hadamard", "*"):
+        "ill-formed 'function indicator has no argument': \\mathbf{1} - h ⊙ h, the vector of ones without its size",
+    ("tanh-wd-styles", "grad-x", "*"):
+        "ill-formed 'can't raise a 3x1 value to a power': \\tanh^2(a) of a vector, elementwise as in the rest of the sheet",
+})
 # file stem -> why a file believed valid is refused
 KNOWN_REFUSED = {
+    "bce-batch-broadcast": "'can't add 4x1 and scalar (in X^\\top w + b)': the scalar bias isn't broadcast over the batch",
+    "ridge-l2norm": "\\|r\\|_2^2 is read as the norm indexed by 2: 'is a scalar: it takes 0 indices, not 1'",
     "two-heads-bars": "|p - s| is refused: 'unexpected character |' (no |.| in the grammar; \\lvert, \\left| neither)",
 }
 
@@ -206,6 +216,9 @@ class Env:
             if kind == "one-hot":
                 t = torch.zeros(dims, dtype=torch.float64)
                 t[rng.randrange(dims[0])] = 1.0
+            elif kind == "simplex":   # a probability vector: sum = 1
+                t = torch.tensor([rng.uniform(0.05, 1.0) for _ in range(math.prod(dims))], dtype=torch.float64)
+                t = (t / t.sum()).reshape(dims)
             elif kind == "prob":
                 t = torch.tensor([rng.uniform(0.05, 0.95) for _ in range(math.prod(dims))],
                                  dtype=torch.float64).reshape(dims)

@@ -3,7 +3,7 @@ pass written again by hand (not read from its LaTeX), and for each claim
 marked proved or refuted the two sides, computed with autograd.
 
 ORACLES[file stem] = {
-  "leaves": [(name, shape as size names, kind)],  kind: any | prob | one-hot | positive
+  "leaves": [(name, shape as size names, kind)],  kind: any | prob | one-hot | simplex | positive
   "forward": (torch, values, f) -> the named intermediates, with the loss as "L",
   "claims": {claim id: (env, torch) -> (left side, right side)},
 }
@@ -312,6 +312,75 @@ TWO_HEADS = {
 }
 
 
+def _lsm_forward(torch, v, f):
+    o = v["W"] @ v["x"] + v["b"]
+    ell = torch.log(torch.softmax(o, 0))
+    return {"o": o, "ell": ell, "L": -v["y"] @ ell}
+
+
+def _p(env, t):
+    return t.exp(env.v["o"]) / t.exp(env.v["o"]).sum()
+
+
+def _dlsm(env, t):
+    return env.jac("ell", "o")
+
+
+LOGSOFTMAX = {
+    "leaves": [("x", ["d"], "any"), ("y", ["C"], "simplex"), ("W", ["C", "d"], "any"), ("b", ["C"], "any")],
+    "forward": _lsm_forward,
+    "claims": {
+        "dL-dell": lambda env, t: (env.g("ell"), -env.v["y"]),
+        "dL-dell-sign": lambda env, t: (env.g("ell"), env.v["y"]),
+        "dL-do": lambda env, t: (env.g("o"), t.softmax(env.v["o"], 0) - env.v["y"]),
+        "dL-do-no-normaliser": lambda env, t: (env.g("o"), -env.v["y"]),
+        "dL-do-entry-general": lambda env, t: (env.g("o"), (env.v["y"][:, None] * (_p(env, t)[None, :]
+                                                                                  - t.eye(len(env.v["o"])))).sum(0)),
+        "dlogsoftmax": lambda env, t: (_dlsm(env, t), t.eye(len(env.v["o"])) - _p(env, t)[None, :]),
+        "dlogsoftmax-swapped": lambda env, t: (_dlsm(env, t), t.eye(len(env.v["o"])) - _p(env, t)[:, None]),
+        "logsoftmax-entry": lambda env, t: (env.v["ell"], env.v["o"] - t.log(t.exp(env.v["o"]).sum())),
+        "logsoftmax-entry-sign": lambda env, t: (env.v["ell"], env.v["o"] + t.log(t.exp(env.v["o"]).sum())),
+        "probabilities-sum-to-one": lambda env, t: (t.exp(env.v["ell"]).sum(), t.tensor(1.0, dtype=t.float64)),
+        "grad-W": lambda env, t: (env.g("W"), t.outer(t.softmax(env.v["o"], 0) - env.v["y"], env.v["x"])),
+        "grad-b": lambda env, t: (env.g("b"), t.softmax(env.v["o"], 0) - env.v["y"]),
+        "loss-logsumexp": lambda env, t: (env.v["L"], -(env.v["y"] * env.v["o"]).sum()
+                                          + t.log(t.exp(env.v["o"]).sum())),
+        "loss-no-normaliser": lambda env, t: (env.v["L"], -(env.v["y"] * env.v["o"]).sum()),
+    },
+}
+
+
+def _ridge_forward(torch, v, f):
+    r = v["X"].T @ v["w"] - v["y"]
+    N = v["X"].shape[1]
+    return {"r": r, "L": (r ** 2).sum() / (2 * N) + v["lam"] / 2 * (v["w"] ** 2).sum()}
+
+
+RIDGE = {
+    "leaves": [("X", ["d", "N"], "any"), ("y", ["N"], "any"), ("w", ["d"], "any"), ("lam", [], "positive")],
+    "forward": _ridge_forward,
+    "claims": {
+        "dL-dr": lambda env, t: (env.g("r"), env.v["r"] / _n(env)),
+        "grad-w": lambda env, t: (env.g("w"), env.v["X"] @ (env.v["X"].T @ env.v["w"] - env.v["y"]) / _n(env)
+                                  + env.v["lam"] * env.v["w"]),
+        "grad-w-expanded": lambda env, t: (env.g("w"), (env.v["X"] @ env.v["X"].T @ env.v["w"] - env.v["X"] @ env.v["y"])
+                                           / _n(env) + env.v["lam"] * env.v["w"]),
+        "grad-w-no-decay": lambda env, t: (env.g("w"), env.v["X"] @ env.v["r"] / _n(env)),
+        "grad-w-no-mean": lambda env, t: (env.g("w"), env.v["X"] @ env.v["r"] + env.v["lam"] * env.v["w"]),
+        "grad-w-sign": lambda env, t: (env.g("w"), -env.v["X"] @ env.v["r"] / _n(env) + env.v["lam"] * env.v["w"]),
+        "grad-w-entry": lambda env, t: (env.g("w"), (env.v["X"] * ((env.v["X"] * env.v["w"][:, None]).sum(0)
+                                                                   - env.v["y"])[None, :]).sum(1) / _n(env)
+                                        + env.v["lam"] * env.v["w"]),
+        "loss-sum": lambda env, t: (env.v["L"], (env.v["r"] ** 2).sum() / (2 * _n(env))
+                                    + env.v["lam"] / 2 * (env.v["w"] ** 2).sum()),
+        "loss-norm-2-2": lambda env, t: (env.v["L"], t.linalg.vector_norm(env.v["X"].T @ env.v["w"] - env.v["y"]) ** 2
+                                         / (2 * _n(env)) + env.v["lam"] / 2 * t.linalg.vector_norm(env.v["w"]) ** 2),
+        "loss-no-half": lambda env, t: (env.v["L"], (env.v["r"] ** 2).sum() / _n(env)
+                                        + env.v["lam"] / 2 * (env.v["w"] ** 2).sum()),
+    },
+}
+
+
 ORACLES = {
     "logreg-bce": LOGREG,
     "bce-batch": BCE_BATCH,
@@ -321,4 +390,8 @@ ORACLES = {
     "siamese-leaky": SIAMESE,
     "two-heads": TWO_HEADS,
     "two-heads-bars": TWO_HEADS,
+    "logsoftmax-nll": LOGSOFTMAX,
+    "tanh-wd-styles": TANH_WD,
+    "bce-batch-broadcast": BCE_BATCH,
+    "ridge-l2norm": RIDGE,
 }
