@@ -165,8 +165,13 @@ class Atomizer:
         negative = se.expand(-primitive)
         if len(terms) == 1:  # e^{-o} = (e^{o})^{-1}: one term keeps its positive form
             flip = _split_coefficient(primitive)[0] < 0
-        else:  # structural hashes: the same choice for u and -u, without printing long sums
-            flip = hash(negative) < hash(primitive)
+        else:
+            # the sign of the term with the least monomial (its printed form:
+            # short, and a total order, unlike symengine's hashes, which can
+            # differ for equal sums built in another order): the same choice for u and -u
+            parts = primitive.args if isinstance(primitive, se.Add) else (primitive,)
+            lead = min((_split_coefficient(t) for t in parts if not t.is_Number), key=lambda cm: str(cm[1]))
+            flip = lead[0] < 0
         if flip:
             primitive, g = negative, -g
         return self._exp_atom(primitive) ** g

@@ -203,11 +203,14 @@ class Problem:
             sizes = self.check_sizes(sizes, batch)
         spec = Spec(sizes, self.choices(activation))
         key = (id(self.arch), spec)
-        if key not in _NETWORKS:  # a network is a pure function of its spec; its memo stays warm
+        found = _NETWORKS.get(key)
+        # a network is a pure function of its architecture and spec; its memo
+        # stays warm.  The id of a freed architecture can be reused: check it is this one
+        if found is None or found[0] is not self.arch:
             if len(_NETWORKS) >= 16:
                 _NETWORKS.pop(next(iter(_NETWORKS)))
-            _NETWORKS[key] = (self.arch, Network(self.arch, spec))
-        return _NETWORKS[key][1]
+            found = _NETWORKS[key] = (self.arch, Network(self.arch, spec))
+        return found[1]
 
 
 _NETWORKS: dict = {}

@@ -46,6 +46,8 @@ class Builtin:
     array: Callable | None = None      # not elementwise: (list of arrays) -> array, or a str why not
     arity: int = 1
     display: str = ""                  # how a verdict names it ("ReLU")
+    indexed: bool = False              # a vector function: softmax_k(z) means softmax(z)_k
+    construct: str = ""                # read as a construct of the notation instead ("trace")
 
     def __post_init__(self):
         if not self.display:
@@ -153,13 +155,14 @@ BUILTINS = {b.name: b for b in [
             tex=r"\mathbb{1}", meaning="1{u > 0}"),
     Builtin("softmax", ("softmax", "Softmax"), ("softmax",), 0, None, _softmax,
             tex=r"\mathrm{softmax}", meaning="softmax(t)_i = e^{t_i} / Σ_k e^{t_k} (a vector function)",
-            array=_columns(_softmax_list)),
+            array=_columns(_softmax_list), indexed=True),
     Builtin("log-softmax", ("logsoftmax", "LogSoftmax", "log_softmax"), (), 0, None, _log_softmax,
             tex=r"\log\mathrm{softmax}", meaning="t_i − ln Σ_k e^{t_k} (a vector function)",
-            array=_columns(_log_softmax_list)),
+            array=_columns(_log_softmax_list), indexed=True),
     Builtin("max", ("max",), ("max",), 0, None, lambda torch, a, b: torch.maximum(a, b), kink=True, tex=r"\max",
             meaning="max(a, b) = b + ReLU(a − b)", array=_max, arity=2),
-    Builtin("tr", ("tr", "Tr", "trace"), ("tr",), 0, None, None, tex=r"\operatorname{tr}", meaning="the trace"),
+    Builtin("tr", ("tr", "Tr", "trace"), ("tr",), 0, None, None, tex=r"\operatorname{tr}", meaning="the trace",
+            construct="trace"),
     Builtin("diag", ("diag",), (), 0, None, lambda torch, t, a: torch.diag(t), tex=r"\operatorname{diag}",
             meaning="the diagonal matrix of a vector", array=_diag),
 ]}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..engine import registry as R
 from . import functions as F
 from . import meaning as M
 from . import syntax as S
@@ -209,19 +210,20 @@ class Calls:
         kw = {"pos": fn.pos, "text": self.text(node)}
         name = fn.fn
         base = name.rstrip("'")
-        if base == "max":
-            if len(args) != 2:
-                raise self.fail("\\max needs two arguments here, as in \\max(0, x)", node)
-            value = M.Apply("max", tuple(args), **kw)
-        elif len(args) != 1:
-            raise self.fail(f"{name} takes one argument, not {len(args)}", node)
-        elif base == "indicator":  # \mathbb{1}\{x > 0\}, \mathbb{1}[x > 0]
+        entry = R.lookup(base)
+        arity = entry.arity if entry is not None else 1
+        if len(args) != arity:
+            raise self.fail(f"\\{base} needs two arguments here, as in \\{base}(0, x)" if arity == 2 else
+                            f"{name} takes one argument, not {len(args)}", node)
+        if arity == 2:
+            value = M.Apply(base, tuple(args), **kw)
+        elif base == "indicator":  # \mathbb{1}\{x > 0\}, \mathbb{1}[x > 0]: notation, not a function
             if not isinstance(args[0], M.Cond):
                 raise self.fail("an indicator needs a comparison, as in \\mathbb{1}\\{x > 0\\}", node)
             value = args[0]
-        elif base == "tr":
+        elif entry is not None and entry.construct == "trace":
             value = M.Trace(args[0], **kw)
-        elif base in F.MAX_ORDER or base.startswith("@"):
+        elif entry is not None or base.startswith("@"):
             value = M.Apply(name, tuple(args), fn.layer, **kw)
         else:
             raise self.fail(f"unknown function {name}", node)
@@ -254,7 +256,7 @@ class Calls:
             raise self.fail(problem, node)
         after = []
         for kind, script in posts:
-            if kind == "sub" and fn == "softmax":
+            if kind == "sub" and R.lookup(fn) is not None and R.lookup(fn).indexed:
                 after.append((kind, script))  # softmax_k(z) = softmax(z)_k
             elif kind == "sup" and _positive_integer(script) and F.is_elementwise(fn):
                 after.append((kind, script))  # tanh^2(x) = (tanh x)^2
