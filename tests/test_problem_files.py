@@ -73,6 +73,8 @@ KNOWN_WRONG.update({
 })
 # file stem -> why a file believed valid is refused
 KNOWN_REFUSED = {
+    "deep-tanh-wd": "'L is not defined': the penalty \\sum_{l=1}^{L} \\|W^{(l)}\\|_F^2 can't sum over the layer variable "
+                    "(deep-tanh-wd2 spells it out and loads)",
     "bce-batch-broadcast": "'can't add 4x1 and scalar (in X^\\top w + b)': the scalar bias isn't broadcast over the batch",
     "ridge-l2norm": "\\|r\\|_2^2 is read as the norm indexed by 2: 'is a scalar: it takes 0 indices, not 1'",
     "two-heads-bars": "|p - s| is refused: 'unexpected character |' (no |.| in the grammar; \\lvert, \\left| neither)",
@@ -212,7 +214,7 @@ class Env:
         sizes = raw["sizes"]
         self.v = {}
         for name, shape, kind in oracle["leaves"]:
-            dims = [sizes[s] for s in shape]
+            dims = [_size(sizes, s) for s in shape]
             if kind == "one-hot":
                 t = torch.zeros(dims, dtype=torch.float64)
                 t[rng.randrange(dims[0])] = 1.0
@@ -246,6 +248,12 @@ class Env:
             (gk,) = self.torch.autograd.grad(out.reshape(-1)[k], x, retain_graph=True, allow_unused=True)
             rows.append((gk if gk is not None else self.torch.zeros_like(x)).reshape(-1))
         return self.torch.stack(rows).reshape(tuple(out.shape) + tuple(x.shape))
+
+
+def _size(sizes: dict, name: str) -> int:
+    """d -> sizes["d"]; d_1 -> the per-layer list's entry 1."""
+    base, _, layer = name.partition("_")
+    return sizes[base][int(layer)] if layer else sizes[base]
 
 
 def _function(torch, choice, rng):

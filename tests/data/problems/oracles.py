@@ -381,6 +381,55 @@ RIDGE = {
 }
 
 
+def _deep_forward(torch, v, f):
+    a1 = v["W1"] @ v["x"] + v["b1"]
+    h1 = torch.tanh(a1)
+    a2 = v["W2"] @ h1 + v["b2"]
+    L = 0.5 * ((a2 - v["y"]) ** 2).sum() + v["lam"] / 2 * ((v["W1"] ** 2).sum() + (v["W2"] ** 2).sum())
+    return {"a1": a1, "h1": h1, "a2": a2, "yhat": a2, "L": L}
+
+
+def _per_layer(env, t, lhs, rhs):
+    """A claim with a free layer l, for every l it covers: both sides stacked (flattened)."""
+    return t.cat([lhs(l).reshape(-1) for l in (1, 2)]), t.cat([rhs(l).reshape(-1) for l in (1, 2)])
+
+
+def _h(env, l):
+    return env.v["x"] if l == 1 else env.v["h1"]
+
+
+def _sech2(t, u):
+    """tanh'(u) = 1 / cosh(u)^2, not written as 1 - tanh^2."""
+    return 1 / t.cosh(u) ** 2
+
+
+DEEP = {
+    "leaves": [("x", ["d_0"], "any"), ("y", ["d_2"], "any"), ("W1", ["d_1", "d_0"], "any"), ("b1", ["d_1"], "any"),
+               ("W2", ["d_2", "d_1"], "any"), ("b2", ["d_2"], "any"), ("lam", [], "positive")],
+    "forward": _deep_forward,
+    "claims": {
+        "delta-L": lambda env, t: (env.g("a2"), _e(env)),
+        "delta-L-sign": lambda env, t: (env.g("a2"), -_e(env)),
+        "delta-recursion": lambda env, t: (env.g("a1"), env.v["W2"].T @ env.g("a2") * _sech2(t, env.v["a1"])),
+        "delta-recursion-wrong-place": lambda env, t: (env.g("a1"), env.v["W2"].T @ env.g("a2")
+                                                       * _sech2(t, env.v["h1"])),
+        "delta-recursion-entry": lambda env, t: (env.g("a1"), (1 - env.v["h1"] ** 2)
+                                                 * (env.v["W2"] * env.g("a2")[:, None]).sum(0)),
+        "grad-W": lambda env, t: _per_layer(env, t, lambda l: env.g(f"W{l}"), lambda l: t.outer(
+            env.g(f"a{l}"), _h(env, l)) + env.v["lam"] * env.v[f"W{l}"]),
+        "grad-W-no-decay": lambda env, t: _per_layer(env, t, lambda l: env.g(f"W{l}"),
+                                                     lambda l: t.outer(env.g(f"a{l}"), _h(env, l))),
+        "grad-W-entry": lambda env, t: _per_layer(env, t, lambda l: env.g(f"W{l}"), lambda l: env.g(f"a{l}")[:, None]
+                                                  * _h(env, l)[None, :] + env.v["lam"] * env.v[f"W{l}"]),
+        "grad-b": lambda env, t: _per_layer(env, t, lambda l: env.g(f"b{l}"), lambda l: env.g(f"a{l}")),
+        "grad-b-decayed": lambda env, t: _per_layer(env, t, lambda l: env.g(f"b{l}"),
+                                                    lambda l: env.g(f"a{l}") + env.v["lam"] * env.v[f"b{l}"]),
+        "grad-W1-explicit": lambda env, t: (env.g("W1"), t.outer(env.v["W2"].T @ _e(env) * _sech2(
+            t, env.v["W1"] @ env.v["x"] + env.v["b1"]), env.v["x"]) + env.v["lam"] * env.v["W1"]),
+    },
+}
+
+
 ORACLES = {
     "logreg-bce": LOGREG,
     "bce-batch": BCE_BATCH,
@@ -394,4 +443,6 @@ ORACLES = {
     "tanh-wd-styles": TANH_WD,
     "bce-batch-broadcast": BCE_BATCH,
     "ridge-l2norm": RIDGE,
+    "deep-tanh-wd": DEEP,
+    "deep-tanh-wd2": DEEP,
 }
