@@ -56,13 +56,6 @@ KNOWN_WRONG = {
     ("siamese-leaky", "leaky-forward", "leaky-relu(0.1)"):
         "undecided: max(s/10, s) = s + ReLU(-9s/10) equals s(1/10 + 9/10 H(s)) for every s, not seen by the zero test",
 }
-SOFTPLUS = ("undecided on d >= 2: softplus'(a) = e^a/(1+e^a) against sigmoid(a) = 1/(1+e^-a) at a = sum_m A_jm x_m "
-            "(proved at d = 1): e^-a = 1/e^a is not used for a sum")
-KNOWN_WRONG.update({
-    ("two-heads", "dh-dA", "*"): SOFTPLUS,
-    ("two-heads", "grad-A", "*"): SOFTPLUS,
-    ("two-heads", "grad-x", "*"): SOFTPLUS,
-})
 KNOWN_WRONG[("logsoftmax-nll", "probabilities-sum-to-one", "*")] = \
     "undecided: sum_i e^{l_i} with l = log softmax(o): exp(log u) = u is not used by the zero test"
 KNOWN_WRONG.update({
