@@ -66,6 +66,8 @@ KNOWN_WRONG.update({
 })
 # file stem -> why a file believed valid is refused
 KNOWN_REFUSED = {
+    "logreg-bce-args": "'\\mathcal{L}(y, \\hat{y}) is not a name': a loss defined with its arguments on the left side",
+    "tanh-wd-brackets": "'W^{[1]}: can't read its scripts as a layer label or a name': bracket layer labels W^{[1]}",
     "deep-tanh-wd": "'L is not defined': the penalty \\sum_{l=1}^{L} \\|W^{(l)}\\|_F^2 can't sum over the layer variable "
                     "(deep-tanh-wd2 spells it out and loads)",
     "bce-batch-broadcast": "'can't add 4x1 and scalar (in X^\\top w + b)': the scalar bias isn't broadcast over the batch",

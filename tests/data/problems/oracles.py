@@ -445,4 +445,6 @@ ORACLES = {
     "ridge-l2norm": RIDGE,
     "deep-tanh-wd": DEEP,
     "deep-tanh-wd2": DEEP,
+    "logreg-bce-args": LOGREG,
+    "tanh-wd-brackets": TANH_WD,
 }
