@@ -28,6 +28,11 @@ MAX_EXPONENT = 64  # 9^{9^{9^9}} is a denial of service, not a claim
 MAX_SUM_TERMS = 1000  # instance sizes are at most 256
 
 
+def _constant(node) -> bool:
+    """A written number (or arithmetic of numbers): no name of the network in it."""
+    return all(isinstance(m, (M.Number, M.Neg, M.Add, M.Mul, M.Div, M.Power)) for m in M.walk(node))
+
+
 class Evaluator(FunctionsAndIndicators):
     """Evaluates meaning trees on one network.  `definitions` maps a defined
     name to (layer variable, body); `label_var` names the class-label index."""
@@ -41,6 +46,7 @@ class Evaluator(FunctionsAndIndicators):
         self._vars: dict = {}
         self._frames: list[list] = []
         self.printed: dict | None = None  # worked examples: symbol -> printed decimal (M.Number)
+        self.readings: list[str] = []     # how an ambiguous construct was read (a broadcast number)
 
     def fail(self, msg, node) -> IllFormed:
         return IllFormed(msg, node.pos, node.text)
@@ -176,6 +182,11 @@ class Evaluator(FunctionsAndIndicators):
                 b = b[:, None]  # broadcast addition of a bias over columns
             elif b.ndim == 2 and a.ndim == 1 and a.shape[0] == b.shape[0]:
                 a = a[:, None]
+            elif (a.ndim == 0 and _constant(n.left)) or (b.ndim == 0 and _constant(n.right)):
+                # 1 - h ⊙ h: a number added to an array means it in every entry; said in the verdict
+                scalar, other = (n.left, b) if a.ndim == 0 else (n.right, a)
+                self.readings.append(f"{scalar.text or 'a number'} as a {'vector' if other.ndim == 1 else 'matrix'} "
+                                     f"with that number in every entry (a number broadcast)")
             else:
                 raise self.fail(f"can't add {shape_str(a.shape)} and {shape_str(b.shape)}", n)
         return a + b if n.sign > 0 else a - b

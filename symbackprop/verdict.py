@@ -33,6 +33,7 @@ class Result:
     kinks: str = ""
     vacuous: bool = False  # proved because the premise never holds
     sizes: tuple = ()      # the instances it was decided on
+    readings: tuple = ()   # how an ambiguous construct was read ("1 as a 3-vector with 1 in every entry")
 
     def as_json(self) -> dict:
         return {"verdict": self.verdict.value, "reason": self.reason,
@@ -43,4 +44,5 @@ class Result:
                 **({"fails_where": self.kinks} if self.kinks else {}),
                 **({"sizes": [{k: list(v) if isinstance(v, tuple) else v for k, v in s} for s in self.sizes]}
                    if self.sizes else {}),
+                **({"read_as": list(self.readings)} if self.readings else {}),
                 **({"numbers": [n.as_json() for n in self.numbers]} if self.numbers else {})}

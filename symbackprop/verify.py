@@ -113,6 +113,14 @@ def _check_instance(problem: Problem, statements, latex: str, activation, sizes,
     net = problem.network(activation, sizes)
     ev = Evaluator(net, problem.definitions, problem.label_var)
     ev.quick_look = quick
+    result = _check_statements(problem, net, ev, statements, latex)
+    readings = tuple(dict.fromkeys(ev.readings))
+    if readings:
+        result = replace(result, readings=readings, reason=result.reason + "; read " + "; ".join(readings))
+    return result
+
+
+def _check_statements(problem, net, ev, statements, latex) -> Result:
     results: list[Result] = []
     for k, stmt in enumerate(statements):
         if problem.numeric:
