@@ -93,7 +93,7 @@ def _point(problem, net, rng: random.Random, torch) -> dict:
     every side condition; positive constants positive)."""
     values = {}
     for node in net.all_leaves():
-        decl = net.arch.leaf(node[0])
+        decl = net.leaf_decl(node)
         shape = net.leaf_symbols(node).shape
         if decl.role == "target" and problem.side_conditions:
             flat = [0.0] * max(1, int(torch.tensor(shape).prod()) if shape else 1)

@@ -28,11 +28,6 @@ MAX_EXPONENT = 64  # 9^{9^{9^9}} is a denial of service, not a claim
 MAX_SUM_TERMS = 1000  # instance sizes are at most 256
 
 
-def _constant(node) -> bool:
-    """A written number (or arithmetic of numbers): no name of the network in it."""
-    return all(isinstance(m, (M.Number, M.Neg, M.Add, M.Mul, M.Div, M.Power)) for m in M.walk(node))
-
-
 class Evaluator(FunctionsAndIndicators):
     """Evaluates meaning trees on one network.  `definitions` maps a defined
     name to (layer variable, body); `label_var` names the class-label index."""
@@ -175,18 +170,42 @@ class Evaluator(FunctionsAndIndicators):
     def _Neg(self, n, env):
         return -self.value(n.operand, env)
 
+    def _eye(self, other: np.ndarray, n) -> np.ndarray:
+        """I beside `other`: the identity of other's (square) size."""
+        if other.ndim != 2 or other.shape[0] != other.shape[1]:
+            raise self.fail(f"I added to a {shape_str(other.shape)} value: only a square matrix has an identity "
+                            "of its size", n)
+        out = np.full(other.shape, se.Integer(0), dtype=object)
+        for i in range(other.shape[0]):
+            out[i, i] = se.Integer(1)
+        return out
+
+    def _Identity(self, n: M.Identity, env):
+        if n.size is None:
+            raise self.fail("the size of I can't be told here: write I_n, or I beside a square matrix", n)
+        size = squeeze(self.value(n.size, env))[()]
+        if not size.is_integer or not 1 <= int(size) <= 256:
+            raise self.fail("I_n needs a size", n)
+        return self._eye(np.empty((int(size), int(size)), dtype=object), n)
+
+    def _side(self, node, other_node, env):
+        """A side of + or -: a bare I takes its size from the other side."""
+        if isinstance(node, M.Identity) and node.size is None:
+            return self._eye(squeeze(self.value(other_node, env)), node)
+        return squeeze(self.value(node, env))
+
     def _Add(self, n: M.Add, env):
-        a, b = squeeze(self.value(n.left, env)), squeeze(self.value(n.right, env))
+        a, b = self._side(n.left, n.right, env), self._side(n.right, n.left, env)
         if a.shape != b.shape:
             if a.ndim == 2 and b.ndim == 1 and a.shape[0] == b.shape[0]:
                 b = b[:, None]  # broadcast addition of a bias over columns
             elif b.ndim == 2 and a.ndim == 1 and a.shape[0] == b.shape[0]:
                 a = a[:, None]
-            elif (a.ndim == 0 and _constant(n.left)) or (b.ndim == 0 and _constant(n.right)):
-                # 1 - h ⊙ h: a number added to an array means it in every entry; said in the verdict
+            elif a.ndim == 0 or b.ndim == 0:
+                # 1 - h ⊙ h, X^T w + b: a scalar added to an array means it in every entry; said in the verdict
                 scalar, other = (n.left, b) if a.ndim == 0 else (n.right, a)
-                self.readings.append(f"{scalar.text or 'a number'} as a {'vector' if other.ndim == 1 else 'matrix'} "
-                                     f"with that number in every entry (a number broadcast)")
+                self.readings.append(f"{scalar.text or 'a scalar'} as a {'vector' if other.ndim == 1 else 'matrix'} "
+                                     f"with that value in every entry (a scalar broadcast)")
             else:
                 raise self.fail(f"can't add {shape_str(a.shape)} and {shape_str(b.shape)}", n)
         return a + b if n.sign > 0 else a - b
@@ -202,6 +221,10 @@ class Evaluator(FunctionsAndIndicators):
         return a * b
 
     def _Mul(self, n: M.Mul, env):
+        if isinstance(n.left, M.Identity) and n.left.size is None:
+            return self.value(n.right, env)    # I A = A
+        if isinstance(n.right, M.Identity) and n.right.size is None:
+            return self.value(n.left, env)     # A I = A
         a, b = self.value(n.left, env), self.value(n.right, env)
         if a.ndim == 0 or b.ndim == 0:
             return a * b
@@ -247,6 +270,7 @@ class Evaluator(FunctionsAndIndicators):
     def _Power(self, n: M.Power, env):
         if isinstance(n.base, M.Norm):  # ||A||^2 without the square root
             a = self.value(n.base.operand, env)
+            self._check_norm(n.base, a)
             e = squeeze(self.value(n.exponent, env))[()]
             sq = se.Add(*[x ** 2 for x in a.flat])
             return _scalar(sq if e == 2 else se.sqrt(sq) ** e)
@@ -255,13 +279,22 @@ class Evaluator(FunctionsAndIndicators):
             raise self.fail("an exponent must be a scalar", n)
         if e[()].is_Number and abs(e[()]) > MAX_EXPONENT:
             raise self.fail(f"exponent too large (limit {MAX_EXPONENT})", n)
+        if a.ndim != 0 and isinstance(n.base, M.Apply) and e[()].is_integer and int(e[()]) > 0:
+            # \tanh^2(a) of a vector: the function's value squared, entry by entry; said in the verdict
+            self.readings.append(f"{n.text or 'f^k(x)'} entry by entry")
+            return _map(lambda x: x ** e[()], a)
         if a.ndim != 0:
             raise self.fail(f"can't raise a {shape_str(a.shape)} value to a power", n)
         return _scalar(a[()] ** e[()])
 
     def _Norm(self, n, env):
         a = self.value(n.operand, env)
+        self._check_norm(n, a)
         return _scalar(se.sqrt(se.Add(*[x ** 2 for x in a.flat])))
+
+    def _check_norm(self, n: M.Norm, a) -> None:
+        if n.p == "2" and squeeze(a).ndim == 2:
+            raise self.fail("‖A‖_2 of a matrix is its spectral norm, which is not supported: write ‖A‖_F", n)
 
     def _Inner(self, n, env):
         a, b = squeeze(self.value(n.left, env)), squeeze(self.value(n.right, env))

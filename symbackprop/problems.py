@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .catalogue.declare import check_keys, declare
+from .engine import registry as R
 from .engine.graph import Architecture, Network, Spec
 from .errors import IllFormed, InputError, ProblemError, SizeError
 from .notation.parser import parse
@@ -307,10 +308,12 @@ def _build(data: dict, path: Path) -> Problem:
         definitions[d["name"]] = (d.get("layer_var"), body)
     claims = []
     for c in data.get("claims", []):
-        check_keys(c, ("id", "latex", "expect", "seed", "twin", "twin_mistake", "note"), f"{path}: [[claims]]")
-        expect = c.get("expect", "proved")
-        claims.append(Claim(c["id"], c["latex"], c.get("seed", ""),
-                            expect if isinstance(expect, dict) else {"*": expect},
+        where = f"{path}: [[claims]] {c.get('id', '(no id)')}"
+        check_keys(c, ("id", "latex", "expect", "seed", "twin", "twin_mistake", "note"), where)
+        for need in ("id", "latex"):
+            if need not in c:
+                raise ProblemError(f"{where}: missing key {need!r}")
+        claims.append(Claim(c["id"], c["latex"], c.get("seed", ""), _expect(c.get("expect", "proved"), declared, where),
                             c.get("twin", ""), c.get("twin_mistake", ""), c.get("note", "")))
     problem = Problem(
         id=data["id"], title=data.get("title", data["id"]), source=data.get("source", ""),
@@ -323,17 +326,54 @@ def _build(data: dict, path: Path) -> Problem:
         hints={str(k): str(v) for k, v in data.get("hints", {}).items()}, path=str(path),
         aliases=dict(data.get("notation", {}).get("aliases", {})),
         definition_written={d["name"]: d.get("written", d["name"]) for d in data.get("definitions", [])})
-    try:   # build the proof instance once: a shape that doesn't match is the author's error
-        net = problem.network()
-        for node in net.defined_nodes():
-            net.value(node, None, 0 if problem.label_var else None)
-        problem.arch.shapes.update(net.infer_shapes())
-    except IllFormed as err:
-        raise ProblemError(f"{path}: the forward equations don't fit together: {err.message}"
-                           + (f" (in {err.fragment!r})" if getattr(err, "fragment", "") else "")) from None
+    net = problem.network()
+    for k, eq in enumerate(problem.arch.equations, 1):   # the proof instance, line by line: a shape that
+        try:                                              # doesn't match is the author's error, at its line
+            for layer in [None] if eq.layers is None else list(eq.layers.span(net.L)):
+                net.value((eq.family, layer), None, 0 if problem.label_var else None)
+        except IllFormed as err:
+            raise ProblemError(f"{path}: [network] forward line {_line_of(data, eq)}: {eq.latex!r}: {err.message}"
+                               + (f" (in {err.fragment!r})" if getattr(err, "fragment", "") else "")) from None
+    problem.arch.shapes.update(net.infer_shapes())
     if problem.numeric:
         _check_inputs(problem, path)
     return problem
+
+
+VERDICTS = ("proved", "refuted", "ill-formed", "unparseable", "undecided")
+
+
+def _expect(expect, declared, where: str) -> dict:
+    """A claim's expected verdict, by function choice ("*": any), checked:
+    a misspelt verdict or choice is an error, not a silently failing claim."""
+    table = expect if isinstance(expect, dict) else {"*": expect}
+    labels = [c.label for d in declared.arch.functions.values() for c in d.choices]
+    out = {}
+    for key, verdict in table.items():
+        if verdict not in VERDICTS:
+            near = difflib.get_close_matches(str(verdict), VERDICTS, n=1)
+            raise ProblemError(f"{where}: expect: unknown verdict {verdict!r}" +
+                               (f" (did you mean {near[0]!r}?)" if near else f" (verdicts: {', '.join(VERDICTS)})"))
+        if key != "*":
+            try:
+                key = R.parse_choice(key).label   # leaky-relu(0.1) is leaky-relu(1/10)
+            except ValueError:
+                pass
+            if key not in labels:
+                near = difflib.get_close_matches(str(key), labels, n=1)
+                raise ProblemError(f"{where}: expect: {key!r} is not a choice of any function" +
+                                   (f" (did you mean {near[0]!r}?)" if near else
+                                    f" (choices: {', '.join(labels) or 'none'})"))
+        out[key] = verdict
+    return out
+
+
+def _line_of(data: dict, eq) -> int:
+    """The 1-based position of an equation in the file's forward list."""
+    for k, item in enumerate(data["network"]["forward"], 1):
+        if (item.get("latex") if isinstance(item, dict) else item) == eq.latex:
+            return k
+    return 0
 
 
 def _numeric(section: dict, notation: Notation, path: Path) -> dict:

@@ -99,7 +99,7 @@ def _draw(problem, net, rng: random.Random, label) -> dict:
         values = {}
         for node in net.all_leaves():
             shape, role = net.leaf_symbols(node).shape, net.role(node)
-            decl = problem.arch.leaf(node[0])
+            decl = net.leaf_decl(node)
             if role == "target" and {"one-hot", "sum-to-one"} & set(problem.side_conditions):
                 cols = np.zeros(shape if len(shape) == 2 else shape + (1,))
                 for j in range(cols.shape[1]):

@@ -39,7 +39,7 @@ def check_keys(table: dict, allowed, where: str) -> None:
         raise ProblemError(f"{where} must be a table")
     for key in table:
         if key not in allowed:
-            near = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.5)
+            near = _near(key, list(allowed))
             hint = f" (did you mean {near[0]!r}?)" if near else f" (known keys: {', '.join(allowed)})"
             raise ProblemError(f"{where}: unknown key {key!r}{hint}")
 
@@ -60,6 +60,13 @@ class _Name:
     script: object = None
     where: str = "none"          # sup | sub | none
     latex: str = ""
+
+
+def _near(word: str, known: list) -> list:
+    """Close matches, ignoring case (D for d, Forward for forward)."""
+    lower = {k.lower(): k for k in known}
+    found = difflib.get_close_matches(str(word).lower(), list(lower), n=1, cutoff=0.5)
+    return [lower[f] for f in found]
 
 
 def _read_name(latex: str, what: str) -> tuple[str, list]:
@@ -112,6 +119,7 @@ class _Reader:
         self.layer_vars = tuple(net.get("layer_vars", nota.get("layer_vars", ["l"] if layered else [])))
         self.notation = Notation({}, self.layer_vars, self.last)
         self.rules: dict = {}
+        self.with_args: set = set()
 
     def err(self, msg: str) -> ProblemError:
         return ProblemError(f"{self.path}: {msg}")
@@ -126,7 +134,8 @@ class _Reader:
         for kind, script in posts:
             where = "sup" if kind == "sup" else "sub"
             lin = self.layer_of(script)
-            if lin is not None and (lin.vars() & set(self.layer_vars) or layered.get(key) == where):
+            labelled = where == "sup" and isinstance(script, S.Group) and script.kind in ("paren", "bracket")
+            if lin is not None and (lin.vars() & set(self.layer_vars) or layered.get(key) == where or labelled):
                 rest = [p for p in posts if p != (kind, script)]
                 if rest:
                     raise self.err(f"{what}: {latex!r}: one layer label, and no other script, on a declared name")
@@ -208,7 +217,7 @@ def _shape(r: _Reader, shape, what: str, sizes: dict, layer_var) -> tuple[SizeRe
         key, posts = _read_name(str(text), f"{r.path}: {what}")
         rule = r.rules.get(key)
         if rule is None or rule.kind != "size":
-            near = difflib.get_close_matches(key, [k for k, v in r.rules.items() if v.kind == "size"], n=1)
+            near = _near(key, [k for k, v in r.rules.items() if v.kind == "size"])
             raise r.err(f"{what}: {text!r} is not a size declared in [sizes]" +
                         (f" (did you mean {near[0]!r}?)" if near else ""))
         lin = None
@@ -280,7 +289,7 @@ def _tensors(r: _Reader, sizes: dict, layered: dict) -> tuple[tuple[LeafDecl, ..
     leaves, label_var, label_size = [], None, None
     for k, t in enumerate(raw, 1):
         what = f"[[tensors]] #{k}" + (f" ({t.get('latex')})" if isinstance(t, dict) and "latex" in t else "")
-        check_keys(t, TENSOR_KEYS, what)
+        check_keys(t, TENSOR_KEYS, f"{r.path}: {what}")
         for need in ("latex", "role"):
             if need not in t:
                 raise r.err(f"{what}: missing key {need!r}")
@@ -323,7 +332,7 @@ def _equations(r: _Reader, layered: dict) -> list:
     net = r.data.get("network")
     if not isinstance(net, dict):
         raise r.err("[network] is missing: give the forward equations, forward = ['z = W x + b', ...]")
-    check_keys(net, NETWORK_KEYS, "[network]")
+    check_keys(net, NETWORK_KEYS, f"{r.path}: [network]")
     raw = net.get("forward")
     if not isinstance(raw, list) or not raw:
         raise r.err("[network] forward = [...] is missing: the equations of the forward pass, in order")
@@ -331,7 +340,7 @@ def _equations(r: _Reader, layered: dict) -> list:
     for k, item in enumerate(raw, 1):
         what = f"[network] forward line {k}"
         if isinstance(item, dict):
-            check_keys(item, ("latex", "layers"), what)
+            check_keys(item, ("latex", "layers"), f"{r.path}: {what}")
             latex, layers = item.get("latex"), item.get("layers")
         else:
             latex, layers = item, None
@@ -344,8 +353,11 @@ def _equations(r: _Reader, layered: dict) -> list:
         seg = stmt.segments[0] if len(stmt.segments) == 1 else None
         if seg is None or seg.rels != ("=",):
             raise r.err(f"{what}: write one equation, name = expression: {latex!r}")
-        lhs_text = latex[seg.exprs[0].pos:seg.exprs[0].end]
+        lhs, args = _without_arguments(seg.exprs[0])
+        lhs_text = latex[lhs.pos:lhs.end]
         key, layer, where = r.name(lhs_text, what, layered)
+        if args:
+            r.with_args.add(key)   # \mathcal{L}(y, \hat{y}) = ...: written with its inputs, here and in claims
         var = _var(layer)
         if layers is not None:
             if var is None:
@@ -395,7 +407,7 @@ def _options(r: _Reader) -> None:
     nota = r.data.get("notation", {})
     for latex, opts in nota.get("options", {}).items():
         what = f"[notation.options] {latex}"
-        check_keys(opts, OPTION_KEYS, what)
+        check_keys(opts, OPTION_KEYS, f"{r.path}: {what}")
         key, _, _ = r.name(latex, what, {})
         if key not in r.rules:
             raise r.err(f"{what}: {latex!r} is not declared")
@@ -418,11 +430,25 @@ def _check_order(r: _Reader, eqs: list, bodies: list, leaves: set) -> None:
                     and q.layer != span.lo and not q.layer.vars() - {"L"}:
                 continue
             if q.family not in defined or q.family == key and not defined[key]:
-                later = any(e[0] == q.family for e in eqs)
-                raise r.err(f"{what}: {q.label or q.family} is used before it is defined" +
-                            (" (an equation can't use its own left side: a cycle)" if q.family == key else
-                             "" if later else " (it is not declared: add it to [[tensors]] or define it)"))
+                later = next((e for e in eqs if e[0] == q.family), None)
+                if q.family == key:
+                    why = " (an equation can't use its own left side: a cycle)"
+                elif later is not None and _uses(later, key, bodies, eqs):
+                    why = f" (and {later[6]} defines it from {key}: a cycle)"
+                elif later is not None:
+                    why = f" ({later[6]} defines it: move that equation up)"
+                else:
+                    why = " (it is not declared: add it to [[tensors]] or define it)"
+                raise r.err(f"{what}: {q.label or q.family} is used before it is defined{why}")
         defined[key].append(span)
+
+
+def _without_arguments(node):
+    """`\mathcal{L}(y, \hat{y})` -> (the name, True); anything else -> (node, False)."""
+    if isinstance(node, S.Product) and len(node.items) == 2 and isinstance(node.items[1], S.Group) \
+            and node.items[1].kind in ("paren", "bracket") and isinstance(node.items[0], (S.Name, S.Scripted)):
+        return node.items[0], True
+    return node, False
 
 
 def _left_sides(items) -> list[str]:
@@ -435,13 +461,23 @@ def _left_sides(items) -> list[str]:
         except (InputError, TypeError, AttributeError, IndexError):
             continue
         if len(seg.exprs) == 2:
-            out.append(latex[seg.exprs[0].pos:seg.exprs[0].end])
+            lhs, _ = _without_arguments(seg.exprs[0])
+            out.append(latex[lhs.pos:lhs.end])
     return out
+
+
+def _uses(eq, family: str, bodies: list, eqs: list) -> bool:
+    """Does the equation `eq` use `family` (once resolved)?  Bodies after the
+    failing one aren't resolved yet: read its syntax tree's names instead."""
+    k = eqs.index(eq)
+    if k < len(bodies):
+        return any(isinstance(q, M.Quantity) and q.family == family for q in M.walk(bodies[k]))
+    return family in eq[5]
 
 
 def declare(data: dict, path) -> Declared:
     r = _Reader(data, path)
-    check_keys(data.get("notation", {}), NOTATION_KEYS, "[notation]")
+    check_keys(data.get("notation", {}), NOTATION_KEYS, f"{path}: [notation]")
     sizes = _sizes(r)
     eq_items = (data.get("network") or {}).get("forward") or []
     names = [(t["latex"], "[[tensors]]") for t in data.get("tensors", []) if isinstance(t, dict)
@@ -468,7 +504,8 @@ def declare(data: dict, path) -> Declared:
                f"[[definitions]] {d.get('name')}")
     loss = data["network"].get("loss")
     loss_key = r.name(loss, "[network] loss", layered)[0] if isinstance(loss, str) else None
-    takes_args = {rule.family for rule in r.rules.values() if rule.takes_args} | ({loss_key} if loss_key else set())
+    takes_args = {rule.family for rule in r.rules.values() if rule.takes_args} | ({loss_key} if loss_key else set()) \
+        | r.with_args
     notation = Notation(dict(r.rules), r.layer_vars, r.last, frozenset(takes_args))
     from ..notation.resolve import resolve   # the notation is complete only now
     bodies = []

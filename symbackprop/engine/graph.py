@@ -184,6 +184,8 @@ class Network:
 
     # ------------------------------------------------------------ sizes and functions
     def size(self, name: str, layer: int | None = None) -> int:
+        if name == "@L":
+            return self.L
         value = self.sizes.get(name)
         if value is None:
             raise IllFormed(f"no size {name} in this problem")
@@ -268,17 +270,20 @@ class Network:
     def has(self, node: NodeId) -> bool:
         return self.is_leaf(node) or self._equation(node) is not None
 
+    def leaf_decl(self, node: NodeId) -> LeafDecl | None:
+        """The declaration of a leaf node (W^{[1]} and W^{[2]} may be declared apart)."""
+        return next((x for x in self.arch.leaves if x.family == node[0] and self._layer_ok(x.layers, node[1])), None)
+
     def is_leaf(self, node: NodeId) -> bool:
-        decl = self.arch.leaf(node[0])
-        return decl is not None and self._layer_ok(decl.layers, node[1])
+        return self.leaf_decl(node) is not None
 
     def role(self, node: NodeId) -> str:
-        decl = self.arch.leaf(node[0])
-        return decl.role if decl is not None and self.is_leaf(node) else "defined"
+        decl = self.leaf_decl(node)
+        return decl.role if decl is not None else "defined"
 
     def shape(self, node: NodeId) -> tuple[int, ...]:
-        decl = self.arch.leaf(node[0])
-        if decl is not None and self.is_leaf(node):
+        decl = self.leaf_decl(node)
+        if decl is not None:
             return self._dims(decl.shape, decl.layer_var, node[1])
         return tuple(self.value(node).shape)
 
@@ -297,13 +302,13 @@ class Network:
         return out
 
     def leaves_with_role(self, role: str) -> list[NodeId]:
-        return [n for n in self.all_leaves() if self.arch.leaf(n[0]).role == role]
+        return [n for n in self.all_leaves() if self.leaf_decl(n).role == role]
 
     def symbols_with_role(self, role: str) -> list:
         return [s for n in self.leaves_with_role(role) for s in self.leaf_symbols(n).flat]
 
     def positive_symbols(self) -> list:
-        return [s for n in self.all_leaves() if self.arch.leaf(n[0]).positive for s in self.leaf_symbols(n).flat]
+        return [s for n in self.all_leaves() if self.leaf_decl(n).positive for s in self.leaf_symbols(n).flat]
 
     def defined_nodes(self) -> list[NodeId]:
         out = []

@@ -16,7 +16,7 @@ from typing import Optional
 __all__ = [
     "Lin", "Idx", "Sem", "Quantity", "DefRef", "Entry", "Transpose", "Power", "Neg", "Add",
     "Mul", "Hadamard", "Div", "Deriv", "SumOver", "Kron", "IndexValue", "Cond", "Ones", "Apply", "Number",
-    "Literal", "Size", "Norm", "Inner", "Piecewise", "Trace", "free_indices", "layer_vars",
+    "Literal", "Size", "Norm", "Identity", "Inner", "Piecewise", "Trace", "free_indices", "layer_vars",
     "walk",
 ]
 
@@ -204,6 +204,13 @@ class Size(Sem):
 @dataclass(frozen=True)
 class Norm(Sem):
     operand: Sem
+    p: str = ""          # "" or "F": Frobenius (Euclidean for a vector); "2": only for a vector
+
+
+@dataclass(frozen=True)
+class Identity(Sem):
+    """The identity matrix I (I_n with its size), of the size its neighbour needs."""
+    size: Optional[Sem] = None
 
 
 @dataclass(frozen=True)

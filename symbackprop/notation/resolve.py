@@ -39,6 +39,8 @@ class _Resolver(ScriptReader, Calls):
     # ------------------------------------------------------------ expressions
     def expr(self, node, bound: bool = False) -> M.Sem:
         out = self._expr(node, bound)
+        if isinstance(out, Fn) and out.fn == "indicator":   # \mathbf{1} alone: the all-ones array, a broadcast 1
+            return M.Number(Fraction(1), pos=node.pos, text=self.text(node))
         if isinstance(out, Fn):
             raise self.fail(f"function {out.fn} has no argument", node)
         return out
@@ -147,6 +149,9 @@ class _Resolver(ScriptReader, Calls):
             if kind == "sub":
                 if isinstance(value, (M.Norm, M.Inner)) and _is_letter(script, "F"):
                     continue  # \|A\|_F, \langle A, B \rangle_F
+                if isinstance(value, M.Norm) and isinstance(script, S.Num) and script.text == "2":
+                    value = M.Norm(value.operand, "2", pos=value.pos, text=value.text)
+                    continue  # \|r\|_2: the Euclidean norm of a vector
                 value = M.Entry(value, tuple(self.indices(script)), **kw)
             elif kind == "sup":
                 if _is_transpose(script):
@@ -202,6 +207,15 @@ class _Resolver(ScriptReader, Calls):
                 return M.IndexValue(M.Idx(var=name.base), **kw)
             if rule is not None and rule.kind == "label":
                 return M.IndexValue(M.Idx(var=rule.family), **kw)
+        if rule is None and key == self.n.last_layer and name.kind == "letter" and not posts and not primes \
+                and self.n.layer_vars:
+            return M.Size("@L", **kw)   # \sum_{l=1}^{L}: the last layer's number, L
+        if rule is None and key == "I" and name.kind == "letter" and not primes and not name.accents:
+            # the identity matrix, unless the problem names something I
+            if not posts:
+                return M.Identity(**kw)
+            if len(posts) == 1 and posts[0][0] == "sub":
+                return M.Identity(self.expr(posts[0][1], bound=True), **kw)
         if rule is None:
             raise self.fail(f"{self.text(node) or key} is not defined in this problem", node)
         layer, posts = self.layer_label(rule, posts, node)

@@ -70,8 +70,8 @@ class ScriptReader:
         if len(items) == 1 and isinstance(items[0], S.Scripted) and items[0].posts \
                 and all(k == "sup" and _is_transpose(s) for k, s in items[0].posts):
             items = [items[0].base] + [s for _, s in items[0].posts]  # ^{(L-1)ᵀ}
-        if not items or not (isinstance(items[0], S.Group) and items[0].kind == "paren"):
-            return None, False
+        if not items or not (isinstance(items[0], S.Group) and items[0].kind in ("paren", "bracket")):
+            return None, False   # ^{(l)}, and ^{[l]} as some courses write it
         rest = items[1:]
         if rest and not all(_is_transpose(r) for r in rest):
             return None, False
