@@ -19,11 +19,13 @@ import symengine as se
 
 from .engine import primitives as act
 from .pointeval import certainly_nonzero_somewhere
+from .rational import context_for, to_expr, to_fraction
 
 __all__ = ["Atomizer", "inside_functions", "nonzero_almost_everywhere"]
 
 _MAX_AE_DEPTH = 4
 _SPLIT_TERMS = 16
+_LOG_SYMBOLS = 12   # a log of a rational function in more atoms is kept whole (factoring would cost)
 _INSTANCES = itertools.count()
 
 
@@ -133,6 +135,12 @@ class Atomizer:
         if key == 0:
             return se.Integer(1)
         terms = key.args if isinstance(key, se.Add) else (key,)
+        logs = [(c, rest) for c, rest in map(_split_coefficient, terms) if c.is_integer and self._positive_log(rest)]
+        if logs:  # e^{u + k·log x} = e^u · x^k for x > 0 (log-softmax: e^{o_i - log Σ e^o} = e^{o_i} / Σ e^o)
+            out = self.exp(se.expand(key - se.Add(*[c * r for c, r in logs])))
+            for c, rest in logs:
+                out *= self.restore_log(rest) ** c
+            return out
         # only short exponents made of plain variables (e^{o_l - o_y}) are
         # split: splitting a pre-activation's products blows up the algebra
         parts = [_split_coefficient(t) for t in terms] if len(terms) <= _SPLIT_TERMS else None
@@ -147,6 +155,15 @@ class Atomizer:
             if t != 0:
                 out *= self._exp_power(t, (t,))
         return out
+
+    def _positive_log(self, a) -> bool:
+        """A log atom whose argument is certainly positive (so e^{log x} = x)."""
+        found = self.meaning.get(a)
+        return found is not None and found[0] == "log" and self.positive(found[2])
+
+    def restore_log(self, a):
+        """The (atomized) argument x of the log atom a = log x."""
+        return self.meaning[a][2]
 
     def _exp_power(self, key, terms):
         """e^{c·K} = (e^K)^c for the integer content c of the exponent, with
@@ -247,7 +264,44 @@ class Atomizer:
                 return v.args[1] * self.log(v.args[0])
             if v in self.meaning and self.meaning[v][0] == "exp":
                 return self.meaning[v][2]  # log e^u = u
+        factored = self._log_factored(v)
+        if factored is not None:
+            return factored
         return self.atom("log", "", se.expand(v))
+
+    def _log_factored(self, v):
+        """log of a rational function of positive atoms, over its irreducible
+        factors: log(1 - 1/(1 + e^{-z})) = -log(1 + e^{z}), and log(1 + e^{-z})
+        = log(1 + e^{z}) - z.  Only when every factor is certainly positive
+        (so log(ab) = log a + log b holds), else None."""
+        symbols = v.free_symbols
+        if not symbols or len(symbols) > _LOG_SYMBOLS or not all(self.positive(x) for x in symbols):
+            return None
+        try:
+            ctx, gens = context_for(symbols)
+            num, den = to_fraction(v, ctx, gens)
+        except (ValueError, ZeroDivisionError):
+            return None
+        by_name = {str(x): x for x in symbols}
+        constant, parts = 1, []
+        for poly, sign in ((num, 1), (den, -1)):
+            c, factors = poly.factor()
+            constant = constant * c if sign > 0 else constant / c
+            parts += [(to_expr(f, by_name), sign * int(m)) for f, m in factors]
+        out = []
+        for f, m in parts:
+            if not self.positive(f):
+                f = se.expand(-f)
+                constant *= (-1) ** m
+                if not self.positive(f):
+                    return None
+            out.append((f, m))
+        if constant <= 0 or (len(out) == 1 and out[0][1] == 1 and constant == 1):
+            return None   # irreducible already: its own atom
+        total = self.log(se.Rational(int(constant.p), int(constant.q))) if constant != 1 else se.Integer(0)
+        for f, m in out:
+            total += m * (self.log(f) if not isinstance(f, se.Add) else self.atom("log", "", f))
+        return total
 
     def positive(self, v) -> bool:
         if v.is_Number:

@@ -42,6 +42,7 @@ import flint
 import symengine as se
 
 from .atoms import Atomizer
+from .rational import to_fraction
 
 __all__ = ["Atomizer", "Zero", "zero_test", "is_zero", "to_fraction"]
 
@@ -59,65 +60,6 @@ class Zero:
     @property
     def almost_everywhere(self) -> bool:
         return self.zero and bool(self.kinks)
-
-
-# -------------------------------------------------------------- exact rationals
-def to_fraction(expr, ctx, gens: dict):
-    """symengine expression (symbols, rationals, + * and integer powers only)
-    -> (numerator, denominator) as flint fmpq_mpoly, in lowest terms."""
-    memo: dict = {}
-
-    def conv(e):
-        if e in memo:
-            return memo[e]
-        if e.is_Number:
-            p, q = e.get_num_den() if not e.is_integer else (int(e), 1)
-            out = (ctx.constant(flint.fmpq(int(p), int(q))), ctx.constant(1))
-        elif isinstance(e, se.Symbol):
-            out = (gens[e], ctx.constant(1))
-        elif isinstance(e, se.Add):
-            out = (ctx.constant(0), ctx.constant(1))
-            for a in e.args:
-                out = _add(out, conv(a))
-        elif isinstance(e, se.Mul):
-            out = (ctx.constant(1), ctx.constant(1))
-            for a in e.args:
-                out = _mul(out, conv(a))
-        elif isinstance(e, se.Pow) and e.args[1].is_integer:
-            n, d = conv(e.args[0])
-            k = int(e.args[1])
-            if k < 0:
-                if n.is_zero():
-                    raise ZeroDivisionError("division by zero in claim")
-                n, d, k = d, n, -k
-            out = (n ** k, d ** k)
-        else:
-            raise ValueError(f"not a rational function: {e}")
-        memo[e] = out
-        return out
-
-    return conv(expr)
-
-
-def _reduce(n, d):
-    g = n.gcd(d)
-    if not g.is_one():
-        n, d = n / g, d / g
-    return n, d
-
-
-def _add(a, b):
-    (n1, d1), (n2, d2) = a, b
-    if d1 == d2:
-        return _reduce(n1 + n2, d1)
-    return _reduce(n1 * d2 + n2 * d1, d1 * d2)
-
-
-def _mul(a, b):
-    (n1, d1), (n2, d2) = a, b
-    if d1.is_one() and d2.is_one():
-        return n1 * n2, d1
-    return _reduce(n1 * n2, d1 * d2)
 
 
 def _multilinear(num, ctx, indicator_positions: list[int], exclusive: list[tuple[int, int]]):

@@ -45,14 +45,8 @@ BROKEN = DATA / "broken"
 
 # (file stem, claim id, choice or "*") -> why the tool's verdict is wrong.
 KNOWN_WRONG = {
-    ("logreg-bce", "loss-softplus-form", "*"):
-        "undecided: ln(1/(1+e^-z)) = -ln(1+e^-z) and ln(e^-z/(1+e^-z)) = -z - ln(1+e^-z) are not used by the zero test",
-    ("logreg-bce-args", "loss-softplus-form", "*"):
-        "undecided: ln(1/(1+e^-z)) = -ln(1+e^-z) and ln(e^-z/(1+e^-z)) = -z - ln(1+e^-z) are not used by the zero test",
     ("siamese-leaky", "leaky-forward", "leaky-relu(0.1)"):
         "undecided: max(s/10, s) = s + ReLU(-9s/10) equals s(1/10 + 9/10 H(s)) for every s, not seen by the zero test",
-    ("logsoftmax-nll", "probabilities-sum-to-one", "*"):
-        "undecided: sum_i e^{l_i} with l = log softmax(o): exp(log u) = u is not used by the zero test",
 }
 # file stem -> why a file believed valid is refused
 KNOWN_REFUSED = {
