@@ -41,17 +41,28 @@ class Condition:
 
 
 _NONE = Condition("")
+_ONE_HOT_CASES = 64   # one-hot targets are proved case by case up to this many cases
 
 
 def conditions_of(problem, net) -> list[Condition]:
     out = []
-    targets = net.symbols_with_role("target")
+    groups = net.target_groups()   # a vector target, or each column of a batch's
+    sum_to_one = {g[-1]: 1 - se.Add(*g[:-1]) for g in groups}
     for cond in problem.side_conditions:
-        if cond == "sum-to-one" and targets:
-            out.append(Condition("Σ y = 1", ({targets[-1]: 1 - se.Add(*targets[:-1])},)))
-        elif cond == "one-hot" and targets:
-            out.append(Condition("y one-hot", tuple({t: se.Integer(int(i == hot)) for i, t in enumerate(targets)}
-                                                    for hot in range(len(targets)))))
+        if cond == "sum-to-one" and groups:
+            out.append(Condition("Σ y = 1", (sum_to_one,)))
+        elif cond == "one-hot" and groups:
+            combos = 1
+            for g in groups:
+                combos *= len(g)
+            if combos > _ONE_HOT_CASES:   # too many cases: what one-hot implies per example, Σ y = 1
+                out.append(Condition("y one-hot (so Σ y = 1)", (sum_to_one,)))
+                continue
+            cases = [{}]
+            for g in groups:
+                cases = [{**c, **{t: se.Integer(int(i == hot)) for i, t in enumerate(g)}} for c in cases
+                         for hot in range(len(g))]
+            out.append(Condition("y one-hot", tuple(cases)))
     positive = net.positive_symbols()
     if positive:
         names = problem.leaf_names(net)

@@ -100,6 +100,11 @@ class Problem:
     def choices(self, activation: str | None) -> tuple:
         """Each listed function's choice under `activation` (its default where it isn't listed)."""
         if activation is not None and activation not in self.variants:
+            try:
+                activation = R.parse_choice(activation).label   # leaky-relu(0.2) is leaky-relu(1/5)
+            except ValueError:
+                pass
+        if activation is not None and activation not in self.variants:
             raise SizeError(f"{self.id} has no function choice {activation!r}; its choices: {', '.join(self.variants)}")
         out = []
         for key, decl in sorted(self.arch.functions.items()):

@@ -50,27 +50,28 @@ def _holds(v, rel: str) -> bool:
     return {"!=": v > 0 or v < 0, "<": v < 0, "<=": v < 0, ">": v > 0, ">=": v > 0}[rel]
 
 
-def _side_conditions_hold(problem, targets, values) -> bool:
+def _side_conditions_hold(problem, groups, values) -> bool:
+    """Every target group (a vector, or a batch's column) satisfies the side condition."""
     mode = _target_mode(problem)
-    if mode == "any" or not targets:
-        return True
-    ys = [values[t] for t in targets]
-    if sum(ys) != 1:
-        return False
-    return mode != "one-hot" or all(y in (0, 1) for y in ys)
+    for targets in groups if mode != "any" else ():
+        ys = [values[t] for t in targets]
+        if sum(ys) != 1 or (mode == "one-hot" and not all(y in (0, 1) for y in ys)):
+            return False
+    return True
 
 
-def _side_conditions_hold_exactly(problem, targets, values, solved: dict) -> bool:
+def _side_conditions_hold_exactly(problem, groups, values, solved: dict) -> bool:
     """Σ y = 1 for targets some of which a premise set to irrational values:
     proved with the zero test on their expressions, not compared as balls."""
     mode = _target_mode(problem)
-    if mode == "any" or not targets:
-        return True
-    if mode == "one-hot" and any(t in solved for t in targets):
-        return False
-    total = se.Add(*[solved[t] if t in solved else se.Rational(values[t].numerator, values[t].denominator)
-                     for t in targets]) - 1
-    return is_zero(total, Atomizer())
+    for targets in groups if mode != "any" else ():
+        if mode == "one-hot" and any(t in solved for t in targets):
+            return False
+        total = se.Add(*[solved[t] if t in solved else se.Rational(values[t].numerator, values[t].denominator)
+                         for t in targets]) - 1
+        if not is_zero(total, Atomizer()):
+            return False
+    return True
 
 
 class _Searcher:
@@ -80,6 +81,7 @@ class _Searcher:
         for node in net.all_leaves():
             self.leaves += list(net.leaf_symbols(node).flat)
         self.targets = net.symbols_with_role("target")
+        self.groups = net.target_groups()
         self.positive = net.positive_symbols()
         self.generics = sorted(net.generic_names())
         self.names = problem.leaf_names(net)
@@ -91,7 +93,7 @@ class _Searcher:
         """A random point, redrawn (a few times) while a hidden ReLU
         pre-activation is exactly 0 there: such a kink would spoil every entry."""
         for _ in range(KINK_REDRAWS):
-            point = random_point(self.leaves, rng, self.generics, self.targets, _target_mode(self.problem),
+            point = random_point(self.leaves, rng, self.generics, self.groups, _target_mode(self.problem),
                                  self.positive, simple=simple)
             if not self._kinked(point):
                 return point
@@ -124,8 +126,8 @@ class _Searcher:
                     values[s] = Fraction(int(v.p), int(v.q))
                 else:  # e.g. y := ŷ: a certified ball, the side condition checked symbolically
                     values[s], irrational = v, True
-            holds = _side_conditions_hold_exactly(self.problem, self.targets, values, dict(key)) if irrational \
-                else _side_conditions_hold(self.problem, self.targets, values)
+            holds = _side_conditions_hold_exactly(self.problem, self.groups, values, dict(key)) if irrational \
+                else _side_conditions_hold(self.problem, self.groups, values)
             if not holds:
                 cache[key] = None
                 return None

@@ -163,18 +163,20 @@ def random_point(symbols, rng: random.Random, functions=(), targets=(), target_m
     for s in positive:
         values[s] = abs(values[s])
     targets = list(targets)
-    if targets and target_mode == "one-hot":
-        hot = rng.randrange(len(targets))
-        for i, t in enumerate(targets):
-            values[t] = Fraction(int(i == hot))
-    elif targets and target_mode == "sum-to-one":
-        # a probability vector, as y is in the course (never y = 2 or -1/2)
-        weights = [rng.choice([0, 0, 1, 1, 2, 3]) for _ in targets]
-        if not any(weights):
-            weights[rng.randrange(len(weights))] = 1
-        total = sum(weights)
-        for t, w in zip(targets, weights):
-            values[t] = Fraction(w, total)
+    groups = targets if targets and isinstance(targets[0], (list, tuple)) else [targets] if targets else []
+    for targets in groups:   # each example's target (a batch's column) on its own
+        if target_mode == "one-hot":
+            hot = rng.randrange(len(targets))
+            for i, t in enumerate(targets):
+                values[t] = Fraction(int(i == hot))
+        elif target_mode == "sum-to-one":
+            # a probability vector, as y is in the course (never y = 2 or -1/2)
+            weights = [rng.choice([0, 0, 1, 1, 2, 3]) for _ in targets]
+            if not any(weights):
+                weights[rng.randrange(len(weights))] = 1
+            total = sum(weights)
+            for t, w in zip(targets, weights):
+                values[t] = Fraction(w, total)
     funcs = {}
     for name in functions:
         if simple:

@@ -79,6 +79,7 @@ CHANGES: dict[str, list[tuple[str, str, str]]] = {
     "frac": [(MLE, r"\hat{y}_1", r"\frac{\hat{y}_1}{2}")],
     "deriv": [(MLE, r"L", r"\frac{\partial L}{\partial \hat{y}}")],
     "norm": [(MLE, r"y", r"\|y\|")],
+    "abs": [(MLE, r"\hat{y}_1 - y_1", r"|\hat{y}_1 - y_1|")],
     "inner": [(MLE, r"\hat{y}^T y", r"\langle \hat{y}, y \rangle")],
     "cases": [(MLE, r"\hat{y}_1", r"\begin{cases} \hat{y}_1 & \hat{y}_1 > 0 \\ 0 & \text{else} \end{cases}")],
     "case_row": [(MLE, r"\begin{cases} \hat{y}_1 & \hat{y}_1 > 0 \end{cases}",
@@ -122,6 +123,7 @@ CHANGES: dict[str, list[tuple[str, str, str]]] = {
     "LSET": [(MLE, r"(\hat{y}_1)", r"\left\{\hat{y}_1\right\}")],
     "RSET": [(MLE, r"(\hat{y}_1)", r"\{\hat{y}_1\right\}")],
     "NORM": [(MLE, r"y", r"\left\| y \right\|"), (MLE, r"y", r"\lVert y \rVert")],
+    "ABS": [(MLE, r"\hat{y}_1 - y_1", r"\left| \hat{y}_1 - y_1 \right|"), (MLE, r"\hat{y}_1 - y_1", r"\lvert \hat{y}_1 - y_1 \rvert")],
     "LANGLE": [(MLE, r"\hat{y}^T y", r"\left\langle \hat{y}, y \right\rangle")],
     "RANGLE": [(MLE, r"\hat{y}^T y", r"\langle \hat{y}, y \rangle")],
     "ROWSEP": [(MLE, r"\begin{bmatrix} 1 & 2 \end{bmatrix}", r"\begin{bmatrix} 1 \\ 2 \end{bmatrix}")],
@@ -266,3 +268,5 @@ for _t, _alts in (("LSET", "left bigl Bigl big Big"), ("RSET", "right bigr Bigr 
                                              else f"\\max\\{{0, y_1\\{_a}\\}}"))]
 COSMETIC_EXAMPLES["NORM:left"] = [(MLE, r"\|y\|", r"\left\|y\|")]
 COSMETIC_EXAMPLES["NORM:right"] = [(MLE, r"\|y\|", r"\|y\right\|")]
+COSMETIC_EXAMPLES["ABS:left"] = [(MLE, r"|\hat{y}_1 - y_1|", r"\left|\hat{y}_1 - y_1|")]
+COSMETIC_EXAMPLES["ABS:right"] = [(MLE, r"|\hat{y}_1 - y_1|", r"|\hat{y}_1 - y_1\right|")]

@@ -50,7 +50,6 @@ KNOWN_WRONG = {
 }
 # file stem -> why a file believed valid is refused
 KNOWN_REFUSED = {
-    "two-heads-bars": "|p - s| is refused: 'unexpected character |' (no |.| in the grammar; \\lvert, \\left| neither)",
 }
 
 

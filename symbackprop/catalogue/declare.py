@@ -444,7 +444,7 @@ def _check_order(r: _Reader, eqs: list, bodies: list, leaves: set) -> None:
 
 
 def _without_arguments(node):
-    """`\mathcal{L}(y, \hat{y})` -> (the name, True); anything else -> (node, False)."""
+    """`\\mathcal{L}(y, \\hat{y})` -> (the name, True); anything else -> (node, False)."""
     if isinstance(node, S.Product) and len(node.items) == 2 and isinstance(node.items[1], S.Group) \
             and node.items[1].kind in ("paren", "bracket") and isinstance(node.items[0], (S.Name, S.Scripted)):
         return node.items[0], True

@@ -307,6 +307,15 @@ class Network:
     def symbols_with_role(self, role: str) -> list:
         return [s for n in self.leaves_with_role(role) for s in self.leaf_symbols(n).flat]
 
+    def target_groups(self) -> list[list]:
+        """The target entries a side condition is about, one group per
+        example: a vector target is one group, a K×N matrix one per column."""
+        groups = []
+        for node in self.leaves_with_role("target"):
+            arr = self.leaf_symbols(node)
+            groups += [list(arr[:, j]) for j in range(arr.shape[1])] if arr.ndim == 2 else [list(arr.flat)]
+        return groups
+
     def positive_symbols(self) -> list:
         return [s for n in self.all_leaves() if self.leaf_decl(n).positive for s in self.leaf_symbols(n).flat]
 

@@ -47,7 +47,7 @@ COSMETIC: dict[str, str] = {
     "RBRACK:Big": _SIZE, "RBRACK:biggr": _SIZE, "RBRACK:bigg": _SIZE,
     "LSET:left": _SIZE, "LSET:bigl": _SIZE, "LSET:Bigl": _SIZE, "LSET:big": _SIZE, "LSET:Big": _SIZE,
     "RSET:right": _SIZE, "RSET:bigr": _SIZE, "RSET:Bigr": _SIZE, "RSET:big": _SIZE, "RSET:Big": _SIZE,
-    "NORM:left": _SIZE, "NORM:right": _SIZE,
+    "NORM:left": _SIZE, "NORM:right": _SIZE, "ABS:left": _SIZE, "ABS:right": _SIZE,
     # ----------------------------------------------------------- resolver
     "resolve:example-label": "^{(i)} on a name whose notation says so: the problem has one example",
     "resolve:frobenius": "\\|A\\|_F and \\langle A, B\\rangle_F: the norm and inner product are Frobenius's",

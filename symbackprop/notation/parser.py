@@ -41,12 +41,21 @@ class _NormPostLex:
     """`\\|` both opens and closes a norm; LALR needs two tokens.  Norms do
     not nest, so they alternate (explicit \\left and \\right win)."""
 
-    always_accept = ("NORM",)
+    always_accept = ("NORM", "ABS")
 
     def process(self, stream):
         open_ = False
+        open_abs = False
         for tok in stream:
-            if tok.type == "NORM":
+            if tok.type == "ABS":   # |x|: the same alternation, for absolute values
+                text = tok.value.lstrip()
+                if text.startswith("\\left") or text.startswith("\\lvert"):
+                    open_abs = False
+                elif text.startswith("\\right") or text.startswith("\\rvert"):
+                    open_abs = True
+                tok = LarkToken.new_borrow_pos("RABS" if open_abs else "LABS", tok.value, tok)
+                open_abs = not open_abs
+            elif tok.type == "NORM":
                 text = tok.value.lstrip()
                 if text.startswith("\\left") or text.startswith("\\lVert"):
                     open_ = False

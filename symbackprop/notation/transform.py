@@ -256,6 +256,11 @@ class ToSyntax(Transformer):
     def norm(self, meta, c):
         return S.Norm(c[1], **_span(meta))
 
+    def abs(self, meta, c):
+        """|u| is abs(u), the registry's |·| (derivative sign(u), 0 at 0)."""
+        span = _span(meta)
+        return S.Product((S.Name("abs", kind="text", **span), S.Group("paren", (c[1],), **span)), **span)
+
     def inner(self, meta, c):
         return S.Inner(c[1], c[2], **_span(meta))
 
