@@ -214,6 +214,11 @@ def _shape(r: _Reader, shape, what: str, sizes: dict, layer_var) -> tuple[SizeRe
         raise r.err(f"{what}: at most two axes (a vector or a matrix)")
     out = []
     for text in shape:
+        if isinstance(text, int) and not isinstance(text, bool) or (isinstance(text, str) and text.strip().isdigit()):
+            if int(text) != 1:
+                raise r.err(f"{what}: an axis of fixed length {text}: declare a size for it in [sizes]")
+            out.append(SizeRef("#1"))   # a row or column axis, ["1", "N"]
+            continue
         key, posts = _read_name(str(text), f"{r.path}: {what}")
         rule = r.rules.get(key)
         if rule is None or rule.kind != "size":

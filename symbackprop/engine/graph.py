@@ -186,6 +186,8 @@ class Network:
     def size(self, name: str, layer: int | None = None) -> int:
         if name == "@L":
             return self.L
+        if name == "#1":
+            return 1
         value = self.sizes.get(name)
         if value is None:
             raise IllFormed(f"no size {name} in this problem")
