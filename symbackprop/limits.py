@@ -20,7 +20,7 @@ import signal
 import threading
 import time
 
-from .errors import TimeLimit
+from symbackprop.errors import TimeLimit
 
 __all__ = ["time_cap", "TimeLimit"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from .witness import Witness
+from symbackprop.proof.points import Witness
 
 __all__ = ["Verdict", "Result"]
 

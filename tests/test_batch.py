@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from symbackprop import batch
-from symbackprop.batch import GradeCache, Job, run_jobs
-from symbackprop.grading import Grade, grade_from_json
+from symbackprop.grading import batch
+from symbackprop.grading.batch import GradeCache, Job, run_jobs
+from symbackprop.grading.grade import Grade, grade_from_json
 
 GOOD = r"\delta^{(L)} = \hat{y} - y"
 

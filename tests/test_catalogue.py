@@ -2,8 +2,8 @@
 
 import pytest
 
-from symbackprop.problems import load_catalogue
-from symbackprop.verify import check
+from symbackprop.catalogue.problem import load_catalogue
+from symbackprop.proof.check import check
 
 CASES = [(p, c, act) for p in load_catalogue() for act in (p.activation,) + p.also_check for c in p.claims]
 

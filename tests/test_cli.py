@@ -2,7 +2,7 @@
 
 import json
 
-from symbackprop.cli import Exit, main
+from symbackprop.cli.main import Exit, main
 
 
 def run(capsys, *argv):

@@ -4,8 +4,8 @@ independent torch interpreter of the problem's equations."""
 import pytest
 
 from conftest import IN_CI
-from symbackprop.crosscheck import crosscheck_problem
-from symbackprop.problems import load_problem
+from symbackprop.tools.crosscheck import crosscheck_problem
+from symbackprop.catalogue.problem import load_problem
 
 torch = pytest.importorskip("torch") if not IN_CI else __import__("torch")
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from symbackprop.problems import load_catalogue
-from symbackprop.verify import check
+from symbackprop.catalogue.problem import load_catalogue
+from symbackprop.proof.check import check
 
 PROBLEMS = load_catalogue()
 CANARY = Path(tempfile.gettempdir()) / f"symbackprop-fuzz-canary-{os.getpid()}"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from symbackprop.cli import main
-from symbackprop.grading import grade_answer
-from symbackprop.problems import load_catalogue, load_problem
-from symbackprop.verify import check
+from symbackprop.cli.main import main
+from symbackprop.grading.grade import grade_answer
+from symbackprop.catalogue.problem import load_catalogue, load_problem
+from symbackprop.proof.check import check
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASS = ROOT / "examples" / "class"
@@ -124,7 +124,7 @@ def test_a_real_hang_is_undecided_and_the_batch_finishes(tmp_path, capsys, monke
     handler run; in real life a polynomial gcd deep in the zero test) ignores
     the time cap's alarm: the parent has to kill the worker.  The forked
     workers inherit the patch."""
-    from symbackprop import batch
+    from symbackprop.grading import batch
     real = batch.grade_answer
 
     def hang_in_c(problem, label, equation, *args, **kwargs):

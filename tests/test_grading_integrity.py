@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from symbackprop.batch import GradeCache
-from symbackprop.cli import main
-from symbackprop.problems import load_problem
+from symbackprop.grading.batch import GradeCache
+from symbackprop.cli.main import main
+from symbackprop.catalogue.problem import load_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 P = load_problem("mle-sheet4")
@@ -82,8 +82,8 @@ def test_the_size_cap_warns_and_can_be_raised(tmp_path, capsys):
 
 
 def test_a_score_never_exceeds_the_maximum():
-    from symbackprop.gradebook import Report
-    from symbackprop.grading import Grade
+    from symbackprop.grading.gradebook import Report
+    from symbackprop.grading.grade import Grade
     twice = tuple(Grade("t2", "x", "correct", "correct", 2.0, 2.0) for _ in range(5))
     r = Report("s", "mle-sheet4", twice, "", tuple(P.labels), {k: v.points for k, v in P.labels.items()})
     assert r.max_score == 7 and r.score == 7

@@ -6,11 +6,11 @@ the caps asserted to fire are tiny against the work that outlives them."""
 
 import pytest
 
-from symbackprop import grading
+from symbackprop.grading import grade as grading
 from symbackprop.errors import TimeLimit
-from symbackprop.grading import grade_answer
+from symbackprop.grading.grade import grade_answer
 from symbackprop.limits import time_cap
-from symbackprop.problems import load_problem
+from symbackprop.catalogue.problem import load_problem
 
 
 def _spin(rounds: int = 10**9) -> None:

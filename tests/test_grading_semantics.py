@@ -1,8 +1,8 @@
 """Grades carry the verdict's qualifiers: a correct answer that holds only
 almost everywhere, or only vacuously, says so (issue 10 §2, §3)."""
 
-from symbackprop.grading import grade_answer, grade_from_json
-from symbackprop.problems import load_problem
+from symbackprop.grading.grade import grade_answer, grade_from_json
+from symbackprop.catalogue.problem import load_problem
 
 MLE = load_problem("mle-sheet4")
 

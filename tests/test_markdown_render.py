@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from symbackprop.cli import main
-from symbackprop.gradebook import Report, gradescope_results
-from symbackprop.grading import Grade
-from symbackprop.problems import problem_ids
+from symbackprop.cli.main import main
+from symbackprop.grading.gradebook import Report, gradescope_results
+from symbackprop.grading.grade import Grade
+from symbackprop.catalogue.problem import problem_ids
 from symbackprop.report.model import feedback_page
 from symbackprop.report.render import render_feedback
-from symbackprop.report_command import write_problem_reports
-from symbackprop.witness import Witness
+from symbackprop.cli.report import write_problem_reports
+from symbackprop.proof.points import Witness
 
 ROOT = Path(__file__).resolve().parent.parent
 # CommonMark with GFM tables; html stays on so that any HTML that slipped through shows up as html tokens

@@ -23,10 +23,10 @@ import pytest
 import symengine as se
 
 from conftest import IN_CI
-from symbackprop.problems import load_catalogue, load_problem
+from symbackprop.catalogue.problem import load_catalogue, load_problem
 
 torch = pytest.importorskip("torch") if not IN_CI else __import__("torch")
-from symbackprop import torch_forward as TF  # noqa: E402  (needs torch)
+from symbackprop.tools import torch_forward as TF  # noqa: E402  (needs torch
 
 REL, ABS = 1e-9, 1e-12
 SEEDS = (1, 2, 3)

@@ -10,8 +10,8 @@ every activation the problem checks, or {activation: verdict}.
 
 import pytest
 
-from symbackprop.problems import load_problem
-from symbackprop.verify import check
+from symbackprop.catalogue.problem import load_problem
+from symbackprop.proof.check import check
 
 MLE, CS, A1, HINGE, EX2 = "mle-sheet4", "cs446-hw0", "assignment1", "assignment1-hinge", "assignment1-ex2"
 RELU_ONLY = {"relu": "proved", "generic": "refuted"}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from symbackprop.problems import load_problem
-from symbackprop.verify import check
+from symbackprop.catalogue.problem import load_problem
+from symbackprop.proof.check import check
 
 DATA = Path(__file__).resolve().parent / "data" / "variants"
 

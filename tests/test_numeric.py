@@ -4,9 +4,9 @@ from fractions import Fraction as F
 
 import pytest
 
-from symbackprop.numeric import classify, decimal_str
-from symbackprop.problems import load_problem
-from symbackprop.verify import check
+from symbackprop.proof.worked import classify, decimal_str
+from symbackprop.catalogue.problem import load_problem
+from symbackprop.proof.check import check
 
 
 @pytest.mark.parametrize("printed, decimals, exact, status", [

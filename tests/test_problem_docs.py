@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from symbackprop.alignment import Budget
+from symbackprop.grading.align import Budget
 from symbackprop.engine.registry import BUILTINS
-from symbackprop.grading import NAMING_BUDGET, name_mistake
-from symbackprop.mistakes import KNOWN
-from symbackprop.problems import load_problem
-from symbackprop.verify import check
+from symbackprop.grading.grade import NAMING_BUDGET, name_mistake
+from symbackprop.grading.mistakes import KNOWN
+from symbackprop.catalogue.problem import load_problem
+from symbackprop.proof.check import check
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "problem-format.md"
 TEXT = DOC.read_text(encoding="utf-8")

@@ -36,8 +36,8 @@ import pytest
 from conftest import IN_CI
 from symbackprop.engine.registry import parse_choice
 from symbackprop.errors import ProblemError
-from symbackprop.problems import load_problem
-from symbackprop.verify import check
+from symbackprop.catalogue.problem import load_problem
+from symbackprop.proof.check import check
 
 DATA = Path(__file__).resolve().parent / "data" / "problems"
 FILES = sorted(DATA.glob("*.toml"))

@@ -12,16 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbackprop.gradebook import Report
-from symbackprop.grading import Grade, Mistake, grade_answer
-from symbackprop.problems import load_problem, problem_ids
+from symbackprop.grading.gradebook import Report
+from symbackprop.grading.grade import Grade, Mistake, grade_answer
+from symbackprop.catalogue.problem import load_problem, problem_ids
 from symbackprop.report.escape import md_escape, tex_escape
 from symbackprop.report.mathtext import prose_tex, to_math, value_tex, value_text
 from symbackprop.report.model import feedback_page, problem_page
 from symbackprop.report.pdf import compile_pdf
 from symbackprop.report.render import render_feedback, render_problem
-from symbackprop.report_command import write_problem_reports
-from symbackprop.witness import Witness
+from symbackprop.cli.report import write_problem_reports
+from symbackprop.proof.points import Witness
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

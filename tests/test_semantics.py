@@ -10,8 +10,8 @@ import re
 import pytest
 
 from symbackprop.errors import SizeError
-from symbackprop.problems import load_problem
-from symbackprop.verify import check
+from symbackprop.catalogue.problem import load_problem
+from symbackprop.proof.check import check
 
 P = "proved"
 R = "refuted"

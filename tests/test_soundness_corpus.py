@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from symbackprop.problems import load_problem
-from symbackprop.verify import check
+from symbackprop.catalogue.problem import load_problem
+from symbackprop.proof.check import check
 
 CORPUS = Path(__file__).resolve().parent / "data" / "soundness"
 KINDS = {"proved", "proved-ae", "proved-vacuous", "refuted", "ill-formed"}

@@ -1,7 +1,7 @@
 """Reading submissions: TOML, CSV, folders; a bad file is reported, never fatal."""
 
 from symbackprop.outputs import safe_name, write_atomic
-from symbackprop.submissions import read_submissions
+from symbackprop.grading.submissions import read_submissions
 
 
 def test_toml_csv_and_folders(tmp_path):

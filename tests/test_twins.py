@@ -7,10 +7,10 @@ comparisons grading uses, so it is the same on any machine."""
 
 import pytest
 
-from symbackprop.alignment import Budget
-from symbackprop.grading import NAMING_BUDGET, name_mistake
-from symbackprop.mistakes import KNOWN, MUTATIONS
-from symbackprop.problems import load_catalogue
+from symbackprop.grading.align import Budget
+from symbackprop.grading.grade import NAMING_BUDGET, name_mistake
+from symbackprop.grading.mistakes import KNOWN, MUTATIONS
+from symbackprop.catalogue.problem import load_catalogue
 
 TWINS = [(p, c) for p in load_catalogue() for c in p.claims if c.twin]
 

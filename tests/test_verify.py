@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from symbackprop.problems import load_problem
-from symbackprop.verify import check
+from symbackprop.catalogue.problem import load_problem
+from symbackprop.proof.check import check
 
 SEED_001 = Path(__file__).resolve().parent / "data" / "seed_001.txt"
 

@@ -9,7 +9,7 @@ import symengine as se
 from symbackprop.engine import primitives as act
 from symbackprop.errors import TimeLimit
 from symbackprop.limits import time_cap
-from symbackprop.zerotest import Atomizer, is_zero
+from symbackprop.proof.zerotest import Atomizer, is_zero
 
 x, y, w = se.symbols("x y w")
 

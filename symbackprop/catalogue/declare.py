@@ -15,13 +15,13 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from ..engine import registry as R
-from ..engine.graph import Architecture, EquationDecl, FunctionDecl, Layers, LeafDecl, SizeRef
-from ..errors import InputError, ProblemError
-from ..notation import meaning as M
-from ..notation import syntax as S
-from ..notation.parser import parse
-from ..notation.tables import NameRule, Notation, _word, read_layer
+from symbackprop.engine import registry as R
+from symbackprop.engine.graph import Architecture, EquationDecl, FunctionDecl, Layers, LeafDecl, SizeRef
+from symbackprop.errors import InputError, ProblemError
+from symbackprop.notation import meaning as M
+from symbackprop.notation import syntax as S
+from symbackprop.notation.parser import parse
+from symbackprop.notation.tables import NameRule, Notation, _word, read_layer
 
 __all__ = ["Declared", "declare", "check_keys", "ROLES"]
 
@@ -512,7 +512,7 @@ def declare(data: dict, path) -> Declared:
     takes_args = {rule.family for rule in r.rules.values() if rule.takes_args} | ({loss_key} if loss_key else set()) \
         | r.with_args
     notation = Notation(dict(r.rules), r.layer_vars, r.last, frozenset(takes_args))
-    from ..notation.resolve import resolve   # the notation is complete only now
+    from symbackprop.notation.resolve import resolve   # the notation is complete only now
     bodies = []
     for key, span, var, where, body, latex, what in eqs:
         try:

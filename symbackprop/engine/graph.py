@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import symengine as se
 
-from ..chainrule import ChainRule
-from ..errors import IllFormed
-from ..notation import meaning as M
-from ..shapes import Env
-from . import registry as R
+from symbackprop.engine.chainrule import ChainRule
+from symbackprop.errors import IllFormed
+from symbackprop.notation import meaning as M
+from symbackprop.engine.shapes import Env
+from symbackprop.engine import registry as R
 
 __all__ = ["SizeRef", "LeafDecl", "EquationDecl", "FunctionDecl", "Architecture", "Spec", "Network", "NodeId"]
 
@@ -179,7 +179,7 @@ class Network:
                 while base in self._prefix.values():
                     base += "v"
                 self._prefix[family] = base
-        from ..evaluate import Evaluator  # the evaluator reads names through this network
+        from symbackprop.engine.evaluate import Evaluator  # the evaluator reads names through this network
         self._eval = Evaluator(self, {}, arch.label_var)
 
     # ------------------------------------------------------------ sizes and functions

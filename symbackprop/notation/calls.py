@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine import registry as R
-from . import functions as F
-from . import meaning as M
-from . import syntax as S
-from .tables import _is_transpose, prime_count
+from symbackprop.engine import registry as R
+from symbackprop.notation import functions as F
+from symbackprop.notation import meaning as M
+from symbackprop.notation import syntax as S
+from symbackprop.notation.tables import _is_transpose, prime_count
 
 __all__ = ["Calls", "Fn"]
 

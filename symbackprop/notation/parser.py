@@ -15,10 +15,10 @@ from importlib import resources
 import lark
 from lark import Token as LarkToken
 
-from ..errors import LimitExceeded, ParseError
-from . import syntax as S
-from .prepare import MAX_CHARS, MAX_DEPTH, prepare
-from .transform import ToSyntax
+from symbackprop.errors import LimitExceeded, ParseError
+from symbackprop.notation import syntax as S
+from symbackprop.notation.prepare import MAX_CHARS, MAX_DEPTH, prepare
+from symbackprop.notation.transform import ToSyntax
 
 __all__ = ["parse", "parse_display", "MAX_CHARS", "MAX_DEPTH"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import LimitExceeded, ParseError
+from symbackprop.errors import LimitExceeded, ParseError
 
 __all__ = ["prepare", "MAX_CHARS", "MAX_DEPTH"]
 

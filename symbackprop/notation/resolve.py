@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..errors import IllFormed
-from . import functions as F
-from . import meaning as M
-from . import syntax as S
-from .calls import Calls, Fn, _leibniz, _leibniz_operator
-from .scripts import ScriptReader
-from .tables import NameRule, Notation, _is_letter, _is_transpose, _word, read_layer
+from symbackprop.errors import IllFormed
+from symbackprop.notation import functions as F
+from symbackprop.notation import meaning as M
+from symbackprop.notation import syntax as S
+from symbackprop.notation.calls import Calls, Fn, _leibniz, _leibniz_operator
+from symbackprop.notation.scripts import ScriptReader
+from symbackprop.notation.tables import NameRule, Notation, _is_letter, _is_transpose, _word, read_layer
 
 __all__ = ["NameRule", "Notation", "resolve"]
 

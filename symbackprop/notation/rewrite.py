@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
-from . import meaning as M
+from symbackprop.notation import meaning as M
 
 __all__ = ["subtrees", "replace_at", "map_tree", "rename_indices", "substitute_layer", "shift_layers"]
 

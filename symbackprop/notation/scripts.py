@@ -9,11 +9,11 @@ as a range.  It calls back into the resolver's `expr` for values in scripts.
 
 from __future__ import annotations
 
-from ..errors import IllFormed
-from . import meaning as M
-from . import syntax as S
-from .functions import is_plain
-from .tables import NameRule, Notation, _is_transpose, _shift, read_layer
+from symbackprop.errors import IllFormed
+from symbackprop.notation import meaning as M
+from symbackprop.notation import syntax as S
+from symbackprop.notation.functions import is_plain
+from symbackprop.notation.tables import NameRule, Notation, _is_transpose, _shift, read_layer
 
 __all__ = ["ScriptReader"]
 

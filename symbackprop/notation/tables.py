@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import meaning as M
-from . import syntax as S
+from symbackprop.notation import meaning as M
+from symbackprop.notation import syntax as S
 
 __all__ = ["NameRule", "Notation", "read_layer", "prime_count"]
 

@@ -13,8 +13,8 @@ import unicodedata
 
 from lark import Token as LarkToken, Transformer, v_args
 
-from ..errors import ParseError
-from . import syntax as S
+from symbackprop.errors import ParseError
+from symbackprop.notation import syntax as S
 
 __all__ = ["ToSyntax"]
 

@@ -9,7 +9,7 @@ punctuation.  So nothing a student typed can reach LaTeX as a command.
 
 from __future__ import annotations
 
-from . import syntax as S
+from symbackprop.notation import syntax as S
 
 __all__ = ["typeset", "typeset_statement"]
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import InputError
-from ..gradebook import Report
-from ..notation.parser import parse_display
-from ..notation.typeset import typeset_statement
-from ..catalogue.listing import function_rows, notation_rows, size_rows
-from ..problems import Problem
-from ..verify import check, first_entry
-from .escape import TeX, tex_escape
-from .exprtex import expr_tex, name_tex
+from symbackprop.errors import InputError
+from symbackprop.grading.gradebook import Report
+from symbackprop.notation.parser import parse_display
+from symbackprop.notation.typeset import typeset_statement
+from symbackprop.catalogue.listing import function_rows, notation_rows, size_rows
+from symbackprop.catalogue.problem import Problem
+from symbackprop.proof.check import check, first_entry
+from symbackprop.report.escape import TeX, tex_escape
+from symbackprop.report.exprtex import expr_tex, name_tex
 
 __all__ = ["ProblemPage", "problem_page", "FeedbackPage", "feedback_page", "statement_tex", "MARKS"]
 

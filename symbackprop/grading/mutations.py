@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterator
 
-from .notation import meaning as M
-from .notation.rewrite import rename_indices, replace_at, shift_layers, subtrees
+from symbackprop.notation import meaning as M
+from symbackprop.notation.rewrite import rename_indices, replace_at, shift_layers, subtrees
 
 
 def _at(node, kinds) -> Iterator[tuple]:

@@ -32,11 +32,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import TimeLimit
-from .limits import time_cap
-from .problems import load_problem
-from .verify import check, claim_entries, side_condition_substitution
-from .zerotest import Atomizer, is_zero
+from symbackprop.errors import TimeLimit
+from symbackprop.limits import time_cap
+from symbackprop.catalogue.problem import load_problem
+from symbackprop.proof.check import check, claim_entries, side_condition_substitution
+from symbackprop.proof.zerotest import Atomizer, is_zero
 
 __all__ = ["run_bench", "CLAIMS"]
 
@@ -160,8 +160,8 @@ def warm_grading_median() -> float:
     network and parse caches, no result cache): every catalogue claim that has
     a wrong twin, answered right and answered with the twin (so mistakes get
     named), each against the claim as the reference answer."""
-    from .grading import grade_answer
-    from .problems import load_catalogue
+    from symbackprop.grading.grade import grade_answer
+    from symbackprop.catalogue.problem import load_catalogue
     jobs = []
     for problem in load_catalogue():
         if problem.numeric:
@@ -184,7 +184,7 @@ def synthetic_class(folder: Path, students: int = 500, answers: int = 12, seed: 
     claim that has a wrong twin) and `students` submissions of `answers`
     answers, each right (70 %) or its wrong twin — as a class would hand in:
     many identical answers, some wrong ones to name mistakes for."""
-    from .problems import catalogue_dir
+    from symbackprop.catalogue.problem import catalogue_dir
     problem = load_problem("mle-sheet4")
     pool = [(c.latex, c.twin) for c in problem.claims if c.twin and c.expected("relu") == "proved"][:answers]
     quote = "'" * 3

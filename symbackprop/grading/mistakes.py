@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from .notation import meaning as M
-from .mutations import (
+from symbackprop.notation import meaning as M
+from symbackprop.grading.mutations import (
     _drop_transpose, _add_transpose, _move_transpose, _swap_factors, _product_for_hadamard,
     _hadamard_for_product, _drop_act_prime, _act_prime_at_activation, _act_prime_at_preactivation,
     _pre_for_act, _act_for_pre, _drop_batch_scale, _add_batch_scale, _negate, _flip_term_sign,

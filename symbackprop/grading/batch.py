@@ -22,8 +22,8 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from .errors import TimeLimit
-from .grading import NAMING_SAFETY_SECONDS, Grade, grade_from_json, grade_answer
+from symbackprop.errors import TimeLimit
+from symbackprop.grading.grade import NAMING_SAFETY_SECONDS, Grade, grade_from_json, grade_answer
 
 __all__ = ["Job", "run_jobs", "GradeCache", "source_digest"]
 
@@ -51,7 +51,7 @@ def _worker(conn, memory_mb: int) -> None:
     """Grade jobs sent over `conn` until it closes; reply with (index, Grade),
     and ("naming", (index, the grade without a name)) when the verdict is in and a mistake is being named
     (naming has its own allowance, so the parent moves its deadline)."""
-    from .problems import load_problem
+    from symbackprop.catalogue.problem import load_problem
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     if memory_mb:
         limit = memory_mb * 1024 * 1024
@@ -186,7 +186,7 @@ def run_jobs(jobs: list[Job], workers: int = 2, on_done=None) -> list[Grade]:
 def source_digest() -> str:
     """The tool's version and a digest of its source and grammar: a cached
     grade is reused only by the code that produced it."""
-    from . import __version__
+    from symbackprop import __version__
     root = Path(__file__).parent
     h = hashlib.sha256(__version__.encode())
     for f in sorted(root.rglob("*")):

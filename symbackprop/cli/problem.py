@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 
-from .catalogue.listing import condition_rows, function_rows, notation_rows, size_rows
-from .problems import load_problem
+from symbackprop.catalogue.listing import condition_rows, function_rows, notation_rows, size_rows
+from symbackprop.catalogue.problem import load_problem
 
 __all__ = ["show_problem"]
 

@@ -18,8 +18,8 @@ from fractions import Fraction
 import mpmath
 import symengine as se
 
-from .pointeval import Point, Undetermined  # one point type, one 'unusable point' error
-from .engine import primitives as P
+from symbackprop.engine.exact import Point, Undetermined  # one point type, one 'unusable point' error
+from symbackprop.engine import primitives as P
 
 __all__ = ["Point", "Witness", "evaluate", "random_point", "Undetermined", "to_float"]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 import symengine as se
 
-from .engine import primitives as act
-from .engine import registry as R
-from .errors import IllFormed
-from .notation import meaning as M
-from .shapes import elementwise as _map, scalar as _scalar, shape_str, squeeze
+from symbackprop.engine import primitives as act
+from symbackprop.engine import registry as R
+from symbackprop.errors import IllFormed
+from symbackprop.notation import meaning as M
+from symbackprop.engine.shapes import elementwise as _map, scalar as _scalar, shape_str, squeeze
 
 __all__ = ["FunctionsAndIndicators"]
 

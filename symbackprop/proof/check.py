@@ -23,17 +23,17 @@ from dataclasses import replace
 import numpy as np
 import symengine as se
 
-from .errors import IllFormed, InputError, TimeLimit
-from .evaluate import Evaluator
-from .shapes import Env, shape_str, squeeze
-from .limits import time_cap
-from .numeric import check_worked_equation
-from .notation import meaning as M
-from .notation.parser import parse_display
-from .notation.resolve import resolve, resolve_premise
-from .problems import Problem
-from .verdict import Result, Verdict
-from .decide import conditions_of, decide
+from symbackprop.errors import IllFormed, InputError, TimeLimit
+from symbackprop.engine.evaluate import Evaluator
+from symbackprop.engine.shapes import Env, shape_str, squeeze
+from symbackprop.limits import time_cap
+from symbackprop.proof.worked import check_worked_equation
+from symbackprop.notation import meaning as M
+from symbackprop.notation.parser import parse_display
+from symbackprop.notation.resolve import resolve, resolve_premise
+from symbackprop.catalogue.problem import Problem
+from symbackprop.verdict import Result, Verdict
+from symbackprop.proof.decide import conditions_of, decide
 
 __all__ = ["check", "check_statement", "compare", "first_entry", "claim_entries", "side_condition_substitution",
            "split_premises"]

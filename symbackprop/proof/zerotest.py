@@ -41,8 +41,8 @@ from dataclasses import dataclass
 import flint
 import symengine as se
 
-from .atoms import Atomizer
-from .rational import to_fraction
+from symbackprop.proof.atoms import Atomizer
+from symbackprop.proof.rational import to_fraction
 
 __all__ = ["Atomizer", "Zero", "zero_test", "is_zero", "to_fraction"]
 

@@ -14,16 +14,16 @@ import os
 import sys
 from pathlib import Path
 
-from .batch import GradeCache, Job, run_jobs
-from .errors import ProblemError
-from .gradebook import NOT_A_QUESTION, Report, gradebook_csv, gradescope_results, notes_markdown, reports_json
-from .grading import Grade
-from .outputs import safe_name, write_atomic
-from .problems import load_problem, problem_path
-from .progress import Progress
-from .report.model import feedback_page
-from .report.render import render_feedback
-from .submissions import MAX_ANSWERS, MAX_FILE_BYTES, read_submissions
+from symbackprop.grading.batch import GradeCache, Job, run_jobs
+from symbackprop.errors import ProblemError
+from symbackprop.grading.gradebook import NOT_A_QUESTION, Report, gradebook_csv, gradescope_results, notes_markdown, reports_json
+from symbackprop.grading.grade import Grade
+from symbackprop.outputs import safe_name, write_atomic
+from symbackprop.catalogue.problem import load_problem, problem_path
+from symbackprop.progress import Progress
+from symbackprop.report.model import feedback_page
+from symbackprop.report.render import render_feedback
+from symbackprop.grading.submissions import MAX_ANSWERS, MAX_FILE_BYTES, read_submissions
 
 __all__ = ["run_grade", "grade_paths", "exit_code", "default_cache_dir", "report_name"]
 

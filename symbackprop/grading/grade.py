@@ -15,16 +15,16 @@ import time
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .errors import InputError, TimeLimit
-from .limits import time_cap
-from .engine import registry as R
-from .mistakes import context_of, MUTATIONS, PREMISE_REVERSED
-from .alignment import Budget, Equation, equations, focus, proved_equal
-from .notation import meaning as M
-from .problems import Problem
-from .verdict import Verdict
-from .verify import check
-from .witness import Witness
+from symbackprop.errors import InputError, TimeLimit
+from symbackprop.limits import time_cap
+from symbackprop.engine import registry as R
+from symbackprop.grading.mistakes import context_of, MUTATIONS, PREMISE_REVERSED
+from symbackprop.grading.align import Budget, Equation, equations, focus, proved_equal
+from symbackprop.notation import meaning as M
+from symbackprop.catalogue.problem import Problem
+from symbackprop.verdict import Verdict
+from symbackprop.proof.check import check
+from symbackprop.proof.points import Witness
 
 __all__ = ["Grade", "Mistake", "grade_answer", "grade_from_json", "name_mistake"]
 

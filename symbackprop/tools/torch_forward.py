@@ -19,8 +19,8 @@ import zlib
 
 import torch
 
-from .engine import registry as R
-from .notation import meaning as M
+from symbackprop.engine import registry as R
+from symbackprop.notation import meaning as M
 
 __all__ = ["forward", "generic_standin", "derivative", "squeeze"]
 

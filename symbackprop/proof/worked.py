@@ -27,12 +27,12 @@ import mpmath
 import numpy as np
 import symengine as se
 
-from .errors import IllFormed, InputError
-from .notation import meaning as M
-from .notation.resolve import resolve
-from .shapes import Env, elementwise, shape_str, squeeze
-from .verdict import Result, Verdict
-from .witness import Point, Undetermined, Witness, evaluate
+from symbackprop.errors import IllFormed, InputError
+from symbackprop.notation import meaning as M
+from symbackprop.notation.resolve import resolve
+from symbackprop.engine.shapes import Env, elementwise, shape_str, squeeze
+from symbackprop.verdict import Result, Verdict
+from symbackprop.proof.points import Point, Undetermined, Witness, evaluate
 
 __all__ = ["NumberCheck", "check_worked_equation", "classify", "decimal_str"]
 

@@ -16,11 +16,11 @@ from dataclasses import replace
 import numpy as np
 import symengine as se
 
-from .errors import IllFormed
-from .applying import FunctionsAndIndicators
-from .atoms import nonzero_almost_everywhere
-from .notation import meaning as M
-from .shapes import Env, elementwise as _map, scalar as _scalar, shape_str, squeeze
+from symbackprop.errors import IllFormed
+from symbackprop.engine.applying import FunctionsAndIndicators
+from symbackprop.proof.atoms import nonzero_almost_everywhere
+from symbackprop.notation import meaning as M
+from symbackprop.engine.shapes import Env, elementwise as _map, scalar as _scalar, shape_str, squeeze
 
 __all__ = ["Evaluator", "MAX_EXPONENT", "MAX_SUM_TERMS"]
 

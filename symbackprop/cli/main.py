@@ -18,10 +18,10 @@ import enum
 import json
 import sys
 
-from .errors import InputError, ProblemError, SizeError
-from .problems import load_catalogue, load_problem, problem_ids
-from .verdict import Verdict
-from .verify import check
+from symbackprop.errors import InputError, ProblemError, SizeError
+from symbackprop.catalogue.problem import load_catalogue, load_problem, problem_ids
+from symbackprop.verdict import Verdict
+from symbackprop.proof.check import check
 
 __all__ = ["Exit", "main", "console_main"]
 
@@ -169,10 +169,10 @@ def main(argv=None) -> int:
             if args.workers < 1 or args.timeout <= 0:
                 print("symbackprop: --workers must be at least 1 and --timeout positive", file=sys.stderr)
                 return Exit.UNDECIDED
-            from .grade_command import run_grade
+            from symbackprop.cli.grade import run_grade
             return run_grade(args)
         if args.command == "bench":
-            from .bench import run_bench
+            from symbackprop.tools.bench import run_bench
             try:
                 widths = tuple(int(w) for w in args.widths.split(","))
             except ValueError:
@@ -181,11 +181,11 @@ def main(argv=None) -> int:
             run_bench(widths, args.format, args.quick)
             return Exit.OK
         if args.command == "problem":
-            from .problem_command import show_problem
+            from symbackprop.cli.problem import show_problem
             print(show_problem(args.problem, args.format, [args.problems] if args.problems else []))
             return Exit.OK
         if args.command == "report":
-            from .report_command import run_report
+            from symbackprop.cli.report import run_report
             return run_report(args)
         return _verify(args)
     except ProblemError as err:
@@ -250,9 +250,9 @@ def _check(args) -> int:
 
 
 def _mistake(problem, latex: str, reference: str, timeout: float):
-    from .errors import TimeLimit
-    from .grading import name_mistake
-    from .limits import time_cap
+    from symbackprop.errors import TimeLimit
+    from symbackprop.grading.grade import name_mistake
+    from symbackprop.limits import time_cap
     try:
         with time_cap(timeout):
             return name_mistake(problem, latex, reference)
@@ -294,7 +294,7 @@ def _crosscheck(problems, scale: int) -> int | None:
     if importlib.util.find_spec("torch") is None:
         print("symbackprop: --crosscheck needs PyTorch: pip install torch==2.13.0 (the CPU build)", file=sys.stderr)
         return None
-    from .crosscheck import crosscheck_problem
+    from symbackprop.tools.crosscheck import crosscheck_problem
     bugs = 0
     print(f"cross-check with PyTorch autograd (float64, sizes x{scale}):")
     for problem in problems:

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import symengine as se
 
-from .engine import registry as R
+from symbackprop.engine import registry as R
 
-from .applying import UNCOVERED as _UNCOVERED
-from .atoms import Atomizer
-from .premises import facts_for, restrict, solve_for_leaf
-from .search import QUICK_TRIES, search
-from .verdict import Result, Verdict
-from .zerotest import zero_test
+from symbackprop.engine.applying import UNCOVERED as _UNCOVERED
+from symbackprop.proof.atoms import Atomizer
+from symbackprop.proof.premises import facts_for, restrict, solve_for_leaf
+from symbackprop.proof.search import QUICK_TRIES, search
+from symbackprop.verdict import Result, Verdict
+from symbackprop.proof.zerotest import zero_test
 
 __all__ = ["decide", "Condition", "conditions_of", "name_kinks"]
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from .errors import InputError
-from .notation import meaning as M
-from .notation.parser import parse_display
-from .notation.rewrite import map_tree, rename_indices, substitute_layer
-from .verdict import Verdict
-from .verify import compare, split_premises
+from symbackprop.errors import InputError
+from symbackprop.notation import meaning as M
+from symbackprop.notation.parser import parse_display
+from symbackprop.notation.rewrite import map_tree, rename_indices, substitute_layer
+from symbackprop.verdict import Verdict
+from symbackprop.proof.check import compare, split_premises
 
 __all__ = ["Equation", "equations", "Alignment", "focus", "proved_equal", "Budget"]
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .grade_command import default_cache_dir, grade_paths, report_name
-from .outputs import write_atomic
-from .problems import load_problem, problem_ids
-from .gradebook import notes_markdown
-from .report.model import feedback_page, problem_page
-from .report.pdf import PdfError, compile_pdf, pdflatex_available
-from .report.render import render_feedback, render_index, render_problem
+from symbackprop.cli.grade import default_cache_dir, grade_paths, report_name
+from symbackprop.outputs import write_atomic
+from symbackprop.catalogue.problem import load_problem, problem_ids
+from symbackprop.grading.gradebook import notes_markdown
+from symbackprop.report.model import feedback_page, problem_page
+from symbackprop.report.pdf import PdfError, compile_pdf, pdflatex_available
+from symbackprop.report.render import render_feedback, render_index, render_problem
 
 __all__ = ["run_report", "write_problem_reports"]
 

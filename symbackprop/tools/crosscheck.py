@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import symengine as se
 
-from .problems import Problem
-from .verify import check, claim_entries
-from .engine import primitives as P
+from symbackprop.catalogue.problem import Problem
+from symbackprop.proof.check import check, claim_entries
+from symbackprop.engine import primitives as P
 
 __all__ = ["CrossRow", "crosscheck_problem", "TOLERANCE"]
 
@@ -83,7 +83,7 @@ class _Torch:
                 return t.exp(u)
             if P.is_step(e):
                 return (u > 0).to(t.float64)       # a constant for autograd: relu = u·H(u)
-            from .torch_forward import generic_standin
+            from symbackprop.tools.torch_forward import generic_standin
             return generic_standin(name)(u)
         raise ValueError(f"no torch form for {type(e).__name__}")
 
@@ -173,7 +173,7 @@ def _worse(worst_abs, worst_rel, x: float, y: float):
 def _independent(torch, problem, net, leaves, expr, wrt, index, label):
     """d expr / d wrt[index] by autograd through the torch interpreter, when
     `expr` is an entry of a network name (in the graph cut at `wrt`); else None."""
-    from .torch_forward import forward
+    from symbackprop.tools.torch_forward import forward
     found = None
     for node in net.defined_nodes():
         try:

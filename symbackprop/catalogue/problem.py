@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .catalogue.declare import check_keys, declare
-from .engine import registry as R
-from .engine.graph import Architecture, Network, Spec
-from .errors import IllFormed, InputError, ProblemError, SizeError
-from .notation.parser import parse
-from .notation import meaning as M
-from .notation.resolve import Notation, resolve
+from symbackprop.catalogue.declare import check_keys, declare
+from symbackprop.engine import registry as R
+from symbackprop.engine.graph import Architecture, Network, Spec
+from symbackprop.errors import IllFormed, InputError, ProblemError, SizeError
+from symbackprop.notation.parser import parse
+from symbackprop.notation import meaning as M
+from symbackprop.notation.resolve import Notation, resolve
 
 __all__ = ["Claim", "Label", "Problem", "load_problem", "problem_path", "load_catalogue", "catalogue_dir", "problem_ids"]
 
@@ -243,7 +243,7 @@ def catalogue_dir() -> Path:
             return path
     except ModuleNotFoundError:
         pass
-    return Path(__file__).resolve().parent.parent / "derivations"
+    return Path(__file__).resolve().parent.parent.parent / "derivations"
 
 
 def problem_ids(dirs=()) -> list[str]:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import symengine as se
 
-from .engine import primitives as act
-from .pointeval import certainly_nonzero_somewhere
-from .rational import context_for, to_expr, to_fraction
+from symbackprop.engine import primitives as act
+from symbackprop.engine.exact import certainly_nonzero_somewhere
+from symbackprop.proof.rational import context_for, to_expr, to_fraction
 
 __all__ = ["Atomizer", "inside_functions", "nonzero_almost_everywhere"]
 

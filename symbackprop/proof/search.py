@@ -20,11 +20,11 @@ from fractions import Fraction
 import symengine as se
 from flint import fmpq
 
-from .atoms import Atomizer, nonzero_almost_everywhere
-from .pointeval import PRECISIONS, Point, PointValues, Undetermined, differs, show_pair
-from .premises import restrict
-from .witness import Witness, random_point
-from .zerotest import is_zero
+from symbackprop.proof.atoms import Atomizer, nonzero_almost_everywhere
+from symbackprop.engine.exact import PRECISIONS, Point, PointValues, Undetermined, differs, show_pair
+from symbackprop.proof.premises import restrict
+from symbackprop.proof.points import Witness, random_point
+from symbackprop.proof.zerotest import is_zero
 
 __all__ = ["search", "WITNESS_TRIES", "QUICK_TRIES"]
 

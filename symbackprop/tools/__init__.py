@@ -1,0 +1,1 @@
+"""Tools around the engine: the benchmark and the PyTorch cross-check."""
