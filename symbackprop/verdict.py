@@ -5,9 +5,24 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from symbackprop.proof.points import Witness
 
-__all__ = ["Verdict", "Result"]
+__all__ = ["Verdict", "Result", "Witness"]
+
+
+@dataclass(frozen=True)
+class Witness:
+    """Where the sides differ: variable values, activation polynomials,
+    bindings of free indices/layers, and both sides' values."""
+    values: dict
+    functions: dict
+    bindings: dict
+    lhs: str
+    rhs: str
+    link: str = ""
+
+    def as_json(self) -> dict:
+        return {"values": self.values, "functions": self.functions, "at": self.bindings,
+                "lhs": self.lhs, "rhs": self.rhs, "link": self.link}
 
 
 class Verdict(str, enum.Enum):

@@ -26,7 +26,7 @@ from symbackprop.catalogue.problem import problem_ids
 from symbackprop.report.model import feedback_page
 from symbackprop.report.render import render_feedback
 from symbackprop.cli.report import write_problem_reports
-from symbackprop.proof.points import Witness
+from symbackprop.verdict import Witness
 
 ROOT = Path(__file__).resolve().parent.parent
 # CommonMark with GFM tables; html stays on so that any HTML that slipped through shows up as html tokens

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from symbackprop.grading.align import Budget
-from symbackprop.engine.registry import BUILTINS
+from symbackprop.registry import BUILTINS
 from symbackprop.grading.grade import NAMING_BUDGET, name_mistake
 from symbackprop.grading.mistakes import KNOWN
 from symbackprop.catalogue.problem import load_problem

@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 
 from conftest import IN_CI
-from symbackprop.engine.registry import parse_choice
+from symbackprop.registry import parse_choice
 from symbackprop.errors import ProblemError
 from symbackprop.catalogue.problem import load_problem
 from symbackprop.proof.check import check

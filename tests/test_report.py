@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from symbackprop.grading.gradebook import Report
 from symbackprop.grading.grade import Grade, Mistake, grade_answer
 from symbackprop.catalogue.problem import load_problem, problem_ids
-from symbackprop.report.escape import md_escape, tex_escape
-from symbackprop.report.mathtext import prose_tex, to_math, value_tex, value_text
+from symbackprop.text.escape import md_escape, tex_escape
+from symbackprop.text.mathtext import prose_tex, to_math, value_tex, value_text
 from symbackprop.report.model import feedback_page, problem_page
 from symbackprop.report.pdf import compile_pdf
 from symbackprop.report.render import render_feedback, render_problem
 from symbackprop.cli.report import write_problem_reports
-from symbackprop.proof.points import Witness
+from symbackprop.verdict import Witness
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -6,7 +6,7 @@ import time
 import pytest
 import symengine as se
 
-from symbackprop.engine import primitives as act
+from symbackprop import primitives as act
 from symbackprop.errors import TimeLimit
 from symbackprop.limits import time_cap
 from symbackprop.proof.zerotest import Atomizer, is_zero

@@ -15,7 +15,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from symbackprop.engine import registry as R
+from symbackprop import registry as R
 from symbackprop.engine.graph import Architecture, EquationDecl, FunctionDecl, Layers, LeafDecl, SizeRef
 from symbackprop.errors import InputError, ProblemError
 from symbackprop.notation import meaning as M

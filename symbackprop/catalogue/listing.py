@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from symbackprop.engine import registry as R
+from symbackprop import registry as R
 
 __all__ = ["Row", "notation_rows", "function_rows", "size_rows", "condition_rows", "layers_text"]
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from symbackprop.catalogue.declare import check_keys, declare
-from symbackprop.engine import registry as R
+from symbackprop import registry as R
 from symbackprop.engine.graph import Architecture, Network, Spec
 from symbackprop.errors import IllFormed, InputError, ProblemError, SizeError
 from symbackprop.notation.parser import parse

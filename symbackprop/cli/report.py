@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from symbackprop.cli.grade import default_cache_dir, grade_paths, report_name
+from symbackprop.grading.classroom import default_cache_dir, grade_paths, report_name
 from symbackprop.outputs import write_atomic
 from symbackprop.catalogue.problem import load_problem, problem_ids
 from symbackprop.grading.gradebook import notes_markdown

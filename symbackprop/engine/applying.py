@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import symengine as se
 
-from symbackprop.engine import primitives as act
-from symbackprop.engine import registry as R
+from symbackprop import primitives as act
+from symbackprop import registry as R
 from symbackprop.errors import IllFormed
 from symbackprop.notation import meaning as M
 from symbackprop.engine.shapes import elementwise as _map, scalar as _scalar, shape_str, squeeze

@@ -28,7 +28,7 @@ import itertools
 
 import symengine as se
 
-from symbackprop.engine import primitives as act
+from symbackprop import primitives as act
 
 __all__ = ["ChainRule"]
 

@@ -18,7 +18,7 @@ import symengine as se
 
 from symbackprop.errors import IllFormed
 from symbackprop.engine.applying import FunctionsAndIndicators
-from symbackprop.proof.atoms import nonzero_almost_everywhere
+from symbackprop.engine.nonzero import nonzero_almost_everywhere
 from symbackprop.notation import meaning as M
 from symbackprop.engine.shapes import Env, elementwise as _map, scalar as _scalar, shape_str, squeeze
 

@@ -23,7 +23,7 @@ from fractions import Fraction
 
 import symengine as se
 from flint import arb, ctx, fmpq
-from symbackprop.engine import primitives as P
+from symbackprop import primitives as P
 
 __all__ = ["Point", "Undetermined", "PointValues", "differs", "show_pair", "certainly_nonzero_somewhere",
            "PRECISIONS"]

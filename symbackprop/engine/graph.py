@@ -29,7 +29,7 @@ from symbackprop.engine.chainrule import ChainRule
 from symbackprop.errors import IllFormed
 from symbackprop.notation import meaning as M
 from symbackprop.engine.shapes import Env
-from symbackprop.engine import registry as R
+from symbackprop import registry as R
 
 __all__ = ["SizeRef", "LeafDecl", "EquationDecl", "FunctionDecl", "Architecture", "Spec", "Network", "NodeId"]
 

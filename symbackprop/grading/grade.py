@@ -17,14 +17,14 @@ from fractions import Fraction
 
 from symbackprop.errors import InputError, TimeLimit
 from symbackprop.limits import time_cap
-from symbackprop.engine import registry as R
+from symbackprop import registry as R
 from symbackprop.grading.mistakes import context_of, MUTATIONS, PREMISE_REVERSED
 from symbackprop.grading.align import Budget, Equation, equations, focus, proved_equal
 from symbackprop.notation import meaning as M
 from symbackprop.catalogue.problem import Problem
 from symbackprop.verdict import Verdict
 from symbackprop.proof.check import check
-from symbackprop.proof.points import Witness
+from symbackprop.verdict import Witness
 
 __all__ = ["Grade", "Mistake", "grade_answer", "grade_from_json", "name_mistake"]
 

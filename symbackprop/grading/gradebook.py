@@ -114,7 +114,7 @@ def notes_markdown(report: Report) -> str:
     """A feedback section listing what was not graded and why, or ''."""
     if not report.notes:
         return ""
-    from symbackprop.report.escape import md_escape  # the report package builds on this module
+    from symbackprop.text.escape import md_escape  # the report package builds on this module
     return "\n## Not graded as written\n\n" + "".join(f"- {md_escape(_clip(n, 300))}\n" for n in report.notes)
 
 
@@ -124,8 +124,8 @@ def _answer_markdown(g: Grade) -> str:
     text), and the counterexample as one table holding every value — no blank
     line inside it, every row as many cells as the header."""
     # imported here: the report package builds on this module, not the other way round
-    from symbackprop.report.escape import md_escape
-    from symbackprop.report.mathtext import value_text
+    from symbackprop.text.escape import md_escape
+    from symbackprop.text.mathtext import value_text
 
     def text(s) -> str:
         return md_escape(value_text(s))

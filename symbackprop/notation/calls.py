@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from symbackprop.engine import registry as R
+from symbackprop import registry as R
 from symbackprop.notation import functions as F
 from symbackprop.notation import meaning as M
 from symbackprop.notation import syntax as S

@@ -21,7 +21,7 @@ name followed by one `'` per derivative (`relu'`, `tanh''`, `act'`), and
 
 from __future__ import annotations
 
-from symbackprop.engine import registry as R
+from symbackprop import registry as R
 from symbackprop.notation import syntax as S
 
 __all__ = ["builtin", "MAX_ORDER", "ELEMENTWISE", "COSMETIC_STYLES", "derivative_problem",

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 
 import symengine as se
 
-from symbackprop.engine import primitives as act
-from symbackprop.engine.exact import certainly_nonzero_somewhere
+from symbackprop import primitives as act
+from symbackprop.engine.nonzero import nonzero_almost_everywhere, split_coefficient
 from symbackprop.proof.rational import context_for, to_expr, to_fraction
 
-__all__ = ["Atomizer", "inside_functions", "nonzero_almost_everywhere"]
+__all__ = ["Atomizer"]
 
-_MAX_AE_DEPTH = 4
 _SPLIT_TERMS = 16
 _LOG_SYMBOLS = 12   # a log of a rational function in more atoms is kept whole (factoring would cost)
 _INSTANCES = itertools.count()
@@ -135,7 +134,7 @@ class Atomizer:
         if key == 0:
             return se.Integer(1)
         terms = key.args if isinstance(key, se.Add) else (key,)
-        logs = [(c, rest) for c, rest in map(_split_coefficient, terms) if c.is_integer and self._positive_log(rest)]
+        logs = [(c, rest) for c, rest in map(split_coefficient, terms) if c.is_integer and self._positive_log(rest)]
         if logs:  # e^{u + k·log x} = e^u · x^k for x > 0 (log-softmax: e^{o_i - log Σ e^o} = e^{o_i} / Σ e^o)
             out = self.exp(se.expand(key - se.Add(*[c * r for c, r in logs])))
             for c, rest in logs:
@@ -143,7 +142,7 @@ class Atomizer:
             return out
         # only short exponents made of plain variables (e^{o_l - o_y}) are
         # split: splitting a pre-activation's products blows up the algebra
-        parts = [_split_coefficient(t) for t in terms] if len(terms) <= _SPLIT_TERMS else None
+        parts = [split_coefficient(t) for t in terms] if len(terms) <= _SPLIT_TERMS else None
         simple = parts is not None and all(isinstance(rest, se.Symbol) for _, rest in parts) and (
             len(parts) > 1 or parts[0][0] != 1)
         if simple:
@@ -172,7 +171,7 @@ class Atomizer:
             return self._exp_atom(key)
         g = 0
         for t in terms:
-            c, _ = _split_coefficient(t)
+            c, _ = split_coefficient(t)
             if not c.is_integer:
                 return self._exp_atom(key)
             g = math.gcd(g, abs(int(c)))
@@ -181,13 +180,13 @@ class Atomizer:
         primitive = se.expand(key / g) if g != 1 else key
         negative = se.expand(-primitive)
         if len(terms) == 1:  # e^{-o} = (e^{o})^{-1}: one term keeps its positive form
-            flip = _split_coefficient(primitive)[0] < 0
+            flip = split_coefficient(primitive)[0] < 0
         else:
             # the sign of the term with the least monomial (its printed form:
             # short, and a total order, unlike symengine's hashes, which can
             # differ for equal sums built in another order): the same choice for u and -u
             parts = primitive.args if isinstance(primitive, se.Add) else (primitive,)
-            lead = min((_split_coefficient(t) for t in parts if not t.is_Number), key=lambda cm: str(cm[1]))
+            lead = min((split_coefficient(t) for t in parts if not t.is_Number), key=lambda cm: str(cm[1]))
             flip = lead[0] < 0
         if flip:
             primitive, g = negative, -g
@@ -323,96 +322,3 @@ class Atomizer:
         if key not in self._nonzero:
             self._nonzero[key] = nonzero_almost_everywhere(self.restore(key), self.fixed)
         return self._nonzero[key]
-
-
-_NONZERO_MEMO: dict = {}
-
-
-def nonzero_almost_everywhere(w, fixed: frozenset = frozenset()) -> bool:
-    """Is the original expression w nonzero outside a set of measure zero?"""
-    key = (w, fixed)
-    if key not in _NONZERO_MEMO:
-        if len(_NONZERO_MEMO) > 100_000:
-            _NONZERO_MEMO.clear()
-        _NONZERO_MEMO[key] = _nonzero_ae(w, fixed, 0)
-    return _NONZERO_MEMO[key]
-
-
-def _positive(e) -> bool:
-    """Certainly > 0 everywhere: e^u, positive numbers, and sums, products,
-    integer powers of those."""
-    if e.is_Number:
-        return e > 0
-    if isinstance(e, se.FunctionSymbol):
-        return act.is_exp(e)
-    if isinstance(e, (se.Add, se.Mul)):
-        return all(_positive(a) for a in e.args)
-    if isinstance(e, se.Pow):
-        return e.args[1].is_integer and _positive(e.args[0])
-    return False
-
-
-def _split_coefficient(t):
-    """t = c · rest with c the numeric coefficient."""
-    if t.is_Number:
-        return t, se.Integer(1)
-    if isinstance(t, se.Mul):
-        nums = [a for a in t.args if a.is_Number]
-        if nums:
-            c = se.Mul(*nums)
-            return c, se.Mul(*[a for a in t.args if not a.is_Number])
-    return se.Integer(1), t
-
-
-def inside_functions(e) -> set:
-    """Symbols that occur inside a function application, a log or a
-    non-integer power (where an expression is not polynomial in them)."""
-    out, stack = set(), [e]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, (se.FunctionSymbol, se.log)) or (
-                isinstance(x, se.Pow) and not x.args[1].is_integer):
-            out |= x.free_symbols
-            continue
-        stack.extend(x.args)
-    return out
-
-
-def _is_exp_rational(e) -> bool:
-    """Built from symbols, numbers, + × integer powers and Exp only: real
-    analytic wherever the denominators are nonzero."""
-    stack = [e]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, se.FunctionSymbol):
-            if not act.is_exp(x):
-                return False
-        elif isinstance(x, se.Pow):
-            if not x.args[1].is_integer:
-                return False
-        elif not (isinstance(x, (se.Add, se.Mul, se.Symbol)) or x.is_Number):
-            return False
-        stack.extend(x.args)
-    return True
-
-
-def _nonzero_ae(w, fixed: frozenset, depth: int) -> bool:
-    """w = d·s + r with s a free variable, d and r free of s and d nonzero
-    a.e.: {w = 0} ⊂ {d = 0} ∪ (a graph over the other variables), measure 0.
-    Or w exponential-rational and certified nonzero at a point: its numerator
-    is a nonzero real-analytic function, whose zero set has measure 0."""
-    if _positive(w):
-        return True  # a softmax probability, a sum of exponentials: never 0
-    w = se.expand(w)
-    if w.is_Number:
-        return w != 0
-    if depth > _MAX_AE_DEPTH:
-        return False
-    candidates = sorted(w.free_symbols - inside_functions(w) - fixed, key=str)
-    for s in candidates:
-        d = se.expand(se.diff(w, s))
-        if d != 0 and s not in d.free_symbols and _nonzero_ae(d, fixed, depth + 1):
-            return True
-    if _is_exp_rational(w) and not (w.free_symbols & fixed):
-        return certainly_nonzero_somewhere(w)
-    return False

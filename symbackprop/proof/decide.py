@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import symengine as se
 
-from symbackprop.engine import registry as R
+from symbackprop import registry as R
 
 from symbackprop.engine.applying import UNCOVERED as _UNCOVERED
 from symbackprop.proof.atoms import Atomizer

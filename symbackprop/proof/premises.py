@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import symengine as se
 
-from symbackprop.proof.atoms import inside_functions
+from symbackprop.engine.nonzero import inside_functions
 
 __all__ = ["Restriction", "restrict", "facts_for", "solve_for_leaf", "REL_TEXT"]
 

@@ -20,10 +20,12 @@ from fractions import Fraction
 import symengine as se
 from flint import fmpq
 
-from symbackprop.proof.atoms import Atomizer, nonzero_almost_everywhere
+from symbackprop.engine.nonzero import nonzero_almost_everywhere
+from symbackprop.proof.atoms import Atomizer
 from symbackprop.engine.exact import PRECISIONS, Point, PointValues, Undetermined, differs, show_pair
 from symbackprop.proof.premises import restrict
-from symbackprop.proof.points import Witness, random_point
+from symbackprop.proof.points import random_point
+from symbackprop.verdict import Witness
 from symbackprop.proof.zerotest import is_zero
 
 __all__ = ["search", "WITNESS_TRIES", "QUICK_TRIES"]

@@ -32,7 +32,8 @@ from symbackprop.notation import meaning as M
 from symbackprop.notation.resolve import resolve
 from symbackprop.engine.shapes import Env, elementwise, shape_str, squeeze
 from symbackprop.verdict import Result, Verdict
-from symbackprop.proof.points import Point, Undetermined, Witness, evaluate
+from symbackprop.proof.points import Point, Undetermined, evaluate
+from symbackprop.verdict import Witness
 
 __all__ = ["NumberCheck", "check_worked_equation", "classify", "decimal_str"]
 

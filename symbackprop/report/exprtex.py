@@ -12,9 +12,9 @@ import re
 
 import symengine as se
 
-from symbackprop.report.escape import TeX
-from symbackprop.report.mathtext import to_math
-from symbackprop.engine import primitives as P
+from symbackprop.text.escape import TeX
+from symbackprop.text.mathtext import to_math
+from symbackprop import primitives as P
 
 __all__ = ["expr_tex", "name_tex"]
 

@@ -15,7 +15,7 @@ from symbackprop.notation.typeset import typeset_statement
 from symbackprop.catalogue.listing import function_rows, notation_rows, size_rows
 from symbackprop.catalogue.problem import Problem
 from symbackprop.proof.check import check, first_entry
-from symbackprop.report.escape import TeX, tex_escape
+from symbackprop.text.escape import TeX, tex_escape
 from symbackprop.report.exprtex import expr_tex, name_tex
 
 __all__ = ["ProblemPage", "problem_page", "FeedbackPage", "feedback_page", "statement_tex", "MARKS"]

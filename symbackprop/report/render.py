@@ -18,8 +18,8 @@ import functools
 
 import jinja2
 
-from symbackprop.report.escape import MD, TeX, md_display, md_escape, md_math, md_value, tex_value
-from symbackprop.report.mathtext import prose_tex, value_md, value_tex
+from symbackprop.text.escape import MD, TeX, md_display, md_escape, md_math, md_value, tex_value
+from symbackprop.text.mathtext import prose_tex, value_md, value_tex
 from symbackprop.report.model import FeedbackPage, ProblemPage
 
 __all__ = ["render_problem", "render_feedback", "render_index"]

@@ -22,7 +22,7 @@ import symengine as se
 
 from symbackprop.catalogue.problem import Problem
 from symbackprop.proof.check import check, claim_entries
-from symbackprop.engine import primitives as P
+from symbackprop import primitives as P
 
 __all__ = ["CrossRow", "crosscheck_problem", "TOLERANCE"]
 

@@ -19,7 +19,7 @@ import zlib
 
 import torch
 
-from symbackprop.engine import registry as R
+from symbackprop import registry as R
 from symbackprop.notation import meaning as M
 
 __all__ = ["forward", "generic_standin", "derivative", "squeeze"]

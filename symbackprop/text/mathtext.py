@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from symbackprop.report.escape import MD, TeX, md_escape, tex_escape
+from symbackprop.text.escape import MD, TeX, md_escape, tex_escape
 
 __all__ = ["to_math", "value_tex", "prose_tex", "value_text", "value_md"]
 

@@ -25,7 +25,7 @@ from typing import Callable
 import numpy as np
 import symengine as se
 
-from symbackprop.engine import primitives as prim
+from symbackprop import primitives as prim
 
 __all__ = ["Builtin", "BUILTINS", "WORDS", "COMMANDS", "lookup", "parse_choice", "Choice", "GENERIC",
            "elementwise_of"]
