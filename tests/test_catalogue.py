@@ -2,7 +2,7 @@
 
 import pytest
 
-from symbackprop.catalogue.problem import load_catalogue
+from symbackprop.catalogue.load import load_catalogue
 from symbackprop.proof.check import check
 
 CASES = [(p, c, act) for p in load_catalogue() for act in (p.activation,) + p.also_check for c in p.claims]

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import IN_CI
 from symbackprop.tools.crosscheck import crosscheck_problem
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 
 torch = pytest.importorskip("torch") if not IN_CI else __import__("torch")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from symbackprop.catalogue.problem import load_catalogue
+from symbackprop.catalogue.load import load_catalogue
 from symbackprop.proof.check import check
 
 PROBLEMS = load_catalogue()

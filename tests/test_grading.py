@@ -14,7 +14,7 @@ import pytest
 
 from symbackprop.cli.main import main
 from symbackprop.grading.grade import grade_answer
-from symbackprop.catalogue.problem import load_catalogue, load_problem
+from symbackprop.catalogue.load import load_catalogue, load_problem
 from symbackprop.proof.check import check
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from symbackprop.grading.batch import GradeCache
 from symbackprop.cli.main import main
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 P = load_problem("mle-sheet4")

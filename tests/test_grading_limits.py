@@ -10,7 +10,7 @@ from symbackprop.grading import grade as grading
 from symbackprop.errors import TimeLimit
 from symbackprop.grading.grade import grade_answer
 from symbackprop.limits import time_cap
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 
 
 def _spin(rounds: int = 10**9) -> None:

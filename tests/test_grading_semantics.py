@@ -2,7 +2,7 @@
 almost everywhere, or only vacuously, says so (issue 10 §2, §3)."""
 
 from symbackprop.grading.grade import grade_answer, grade_from_json
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 
 MLE = load_problem("mle-sheet4")
 

@@ -28,7 +28,7 @@ from symbackprop.notation import syntax as S
 from symbackprop.notation.cosmetic import COSMETIC
 from symbackprop.notation.parser import _parser, parse_display
 from symbackprop.notation.resolve import resolve
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 
 from grammar_pairs import ALIASES, CHANGES, COSMETIC_EXAMPLES, MLE  # noqa: E402  (tests/ is on the path)
 _PROBLEMS = {}

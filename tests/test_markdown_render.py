@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from symbackprop.cli.main import main
 from symbackprop.grading.gradebook import Report, gradescope_results
 from symbackprop.grading.grade import Grade
-from symbackprop.catalogue.problem import problem_ids
+from symbackprop.catalogue.load import problem_ids
 from symbackprop.report.model import feedback_page
 from symbackprop.report.render import render_feedback
 from symbackprop.cli.report import write_problem_reports

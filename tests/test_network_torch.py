@@ -23,7 +23,7 @@ import pytest
 import symengine as se
 
 from conftest import IN_CI
-from symbackprop.catalogue.problem import load_catalogue, load_problem
+from symbackprop.catalogue.load import load_catalogue, load_problem
 
 torch = pytest.importorskip("torch") if not IN_CI else __import__("torch")
 from symbackprop.tools import torch_forward as TF  # noqa: E402  (needs torch

@@ -10,7 +10,7 @@ every activation the problem checks, or {activation: verdict}.
 
 import pytest
 
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 from symbackprop.proof.check import check
 
 MLE, CS, A1, HINGE, EX2 = "mle-sheet4", "cs446-hw0", "assignment1", "assignment1-hinge", "assignment1-ex2"

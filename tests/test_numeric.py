@@ -5,7 +5,7 @@ from fractions import Fraction as F
 import pytest
 
 from symbackprop.proof.worked import classify, decimal_str
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 from symbackprop.proof.check import check
 
 

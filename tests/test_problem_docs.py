@@ -15,7 +15,7 @@ from symbackprop.grading.align import Budget
 from symbackprop.registry import BUILTINS
 from symbackprop.grading.grade import NAMING_BUDGET, name_mistake
 from symbackprop.grading.mistakes import KNOWN
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 from symbackprop.proof.check import check
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "problem-format.md"

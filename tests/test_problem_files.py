@@ -36,7 +36,7 @@ import pytest
 from conftest import IN_CI
 from symbackprop.registry import parse_choice
 from symbackprop.errors import ProblemError
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 from symbackprop.proof.check import check
 
 DATA = Path(__file__).resolve().parent / "data" / "problems"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from symbackprop.grading.gradebook import Report
 from symbackprop.grading.grade import Grade, Mistake, grade_answer
-from symbackprop.catalogue.problem import load_problem, problem_ids
+from symbackprop.catalogue.load import load_problem, problem_ids
 from symbackprop.text.escape import md_escape, tex_escape
 from symbackprop.text.mathtext import prose_tex, to_math, value_tex, value_text
 from symbackprop.report.model import feedback_page, problem_page

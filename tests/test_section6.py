@@ -6,7 +6,7 @@ import json
 import pytest
 
 from symbackprop.cli.main import main
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 from symbackprop.proof.check import check
 
 M, A1, EX2, H, CS = "mle-sheet4", "assignment1", "assignment1-ex2", "assignment1-hinge", "cs446-hw0"

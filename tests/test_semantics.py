@@ -10,7 +10,7 @@ import re
 import pytest
 
 from symbackprop.errors import SizeError
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 from symbackprop.proof.check import check
 
 P = "proved"

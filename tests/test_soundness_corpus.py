@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 from symbackprop.proof.check import check
 
 CORPUS = Path(__file__).resolve().parent / "data" / "soundness"

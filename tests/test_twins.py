@@ -10,7 +10,7 @@ import pytest
 from symbackprop.grading.align import Budget
 from symbackprop.grading.grade import NAMING_BUDGET, name_mistake
 from symbackprop.grading.mistakes import KNOWN, MUTATIONS
-from symbackprop.catalogue.problem import load_catalogue
+from symbackprop.catalogue.load import load_catalogue
 
 TWINS = [(p, c) for p in load_catalogue() for c in p.claims if c.twin]
 

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 from symbackprop.proof.check import check
 
 SEED_001 = Path(__file__).resolve().parent / "data" / "seed_001.txt"

@@ -1,9 +1,9 @@
 """A problem file's declarations -> the architecture and the notation.
 
 The instructor writes sizes, tensors (the leaves), functions and the forward
-equations in LaTeX.  This module reads each declared name with the grammar
-(never by pattern-matching the text), decides how its layer label is written
-(`W^{(l)}`, `S_l`, or none: `W_1` is then a name of its own), and builds the
+equations in LaTeX.  With `reader` (names read with the grammar; how a layer
+label is written: `W^{(l)}`, `S_l`, or none, when `W_1` is a name of its own)
+this module builds the
 `NameRule`s a student's formulas are resolved with, the `Architecture` the
 engine builds networks from, and the function choices.  Every mistake is a
 `ProblemError` naming the key or the line, with a suggestion where one helps.
@@ -12,16 +12,17 @@ engine builds networks from, and the function choices.  Every mistake is a
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
 from symbackprop import registry as R
-from symbackprop.engine.graph import Architecture, EquationDecl, FunctionDecl, Layers, LeafDecl, SizeRef
-from symbackprop.errors import InputError, ProblemError
+from symbackprop.catalogue.reader import (Reader, check_keys, layer_variable, read_layers, read_name,
+                                          read_shape, read_sizes)
+from symbackprop.engine.architecture import Architecture, EquationDecl, FunctionDecl, Layers, LeafDecl, SizeRef
+from symbackprop.errors import InputError
 from symbackprop.notation import meaning as M
 from symbackprop.notation import syntax as S
 from symbackprop.notation.parser import parse
-from symbackprop.notation.tables import NameRule, Notation, _word, read_layer
+from symbackprop.notation.tables import NameRule, Notation
 
 __all__ = ["Declared", "declare", "check_keys", "ROLES"]
 
@@ -33,17 +34,6 @@ OPTION_KEYS = ("takes_args", "example")
 SIDE_CONDITIONS = ("sum-to-one", "one-hot")
 
 
-def check_keys(table: dict, allowed, where: str) -> None:
-    """A misspelt key is an error that suggests the key meant."""
-    if not isinstance(table, dict):
-        raise ProblemError(f"{where} must be a table")
-    for key in table:
-        if key not in allowed:
-            near = _near(key, list(allowed))
-            hint = f" (did you mean {near[0]!r}?)" if near else f" (known keys: {', '.join(allowed)})"
-            raise ProblemError(f"{where}: unknown key {key!r}{hint}")
-
-
 @dataclass
 class Declared:
     arch: Architecture
@@ -52,197 +42,7 @@ class Declared:
     side_conditions: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Name:
-    """A declared name as written: its notation key, and its layer label
-    (None, or the script holding it, with where it is written)."""
-    key: str
-    script: object = None
-    where: str = "none"          # sup | sub | none
-    latex: str = ""
-
-
-def _near(word: str, known: list) -> list:
-    """Close matches, ignoring case (D for d, Forward for forward)."""
-    lower = {k.lower(): k for k in known}
-    found = difflib.get_close_matches(str(word).lower(), list(lower), n=1, cutoff=0.5)
-    return [lower[f] for f in found]
-
-
-def _read_name(latex: str, what: str) -> tuple[str, list]:
-    try:
-        stmt = parse(latex)
-    except InputError as err:
-        raise ProblemError(f"{what}: {err.located(latex)}") from None
-    seg = stmt.segments[0] if len(stmt.segments) == 1 else None
-    node = seg.exprs[0] if seg is not None and len(seg.exprs) == 1 else None
-    if isinstance(node, S.Name):
-        return node.key, []
-    if isinstance(node, S.Scripted) and isinstance(node.base, S.Name):
-        return node.base.key, list(node.posts)
-    raise ProblemError(f"{what}: {latex!r} is not a name (write a letter with its accents and scripts, as in "
-                       "\\tilde{z}^{(l)} or W_1)")
-
-
-def _lin(text: str, what: str, last: str) -> M.Lin:
-    """`0`, `L`, `L-1`, `L+2` -> Lin over L."""
-    t = text.replace(" ", "")
-    m = re.fullmatch(rf"(?:(\d+)|({re.escape(last)})([+-]\d+)?)", t)
-    if not m:
-        raise ProblemError(f"{what}: can't read the layer {text!r} (write a number, {last}, or {last}-1)")
-    if m.group(1):
-        return M.Lin((), int(m.group(1)))
-    return M.Lin((("L", 1),), int(m.group(3) or 0))
-
-
-def _var(layer: M.Lin | None) -> str | None:
-    """The layer variable in a written label (None for 0, 2, L, L-1)."""
-    free = sorted(layer.vars() - {"L"}) if layer is not None else []
-    return free[0] if free else None
-
-
-def _layers(text, what: str, last: str) -> Layers:
-    if not isinstance(text, str) or ".." not in text:
-        raise ProblemError(f"{what}: layers are written as a range, as in \"1..{last}\" or \"0..{last}-1\"")
-    lo, hi = text.split("..", 1)
-    return Layers(_lin(lo, what, last), _lin(hi, what, last))
-
-
-class _Reader:
-    def __init__(self, data: dict, path):
-        self.data, self.path = data, path
-        net = data.get("network", {})
-        nota = data.get("notation", {})
-        self.last = net.get("last_layer", nota.get("last_layer", "L"))
-        layered = any(isinstance(x, dict) and "layers" in x for x in
-                      list(data.get("tensors", [])) + list(net.get("forward", []) if isinstance(net, dict) else []))
-        self.layer_vars = tuple(net.get("layer_vars", nota.get("layer_vars", ["l"] if layered else [])))
-        self.notation = Notation({}, self.layer_vars, self.last)
-        self.rules: dict = {}
-        self.with_args: set = set()
-
-    def err(self, msg: str) -> ProblemError:
-        return ProblemError(f"{self.path}: {msg}")
-
-    # ------------------------------------------------------------ names and layers
-    def layer_of(self, script) -> M.Lin | None:
-        return read_layer(script, self.notation)
-
-    def name(self, latex: str, what: str, layered: dict) -> tuple[str, M.Lin | None, str]:
-        """(family key, layer label or None, where it is written)."""
-        key, posts = _read_name(latex, f"{self.path}: {what}")
-        for kind, script in posts:
-            where = "sup" if kind == "sup" else "sub"
-            lin = self.layer_of(script)
-            labelled = where == "sup" and isinstance(script, S.Group) and script.kind in ("paren", "bracket")
-            if lin is not None and (lin.vars() & set(self.layer_vars) or layered.get(key) == where or labelled):
-                rest = [p for p in posts if p != (kind, script)]
-                if rest:
-                    raise self.err(f"{what}: {latex!r}: one layer label, and no other script, on a declared name")
-                return key, lin, where
-        if len(posts) == 1 and posts[0][0] == "sub" and _word(posts[0][1]):
-            return f"{key}_{_word(posts[0][1])}", None, "none"   # W_1, Y_out, L_hinge: a name of its own
-        if posts:
-            raise self.err(f"{what}: {latex!r}: can't read its scripts as a layer label or a name")
-        return key, None, "none"
-
-    def layered_bases(self, entries) -> dict:
-        """Names declared with a layer variable somewhere: key -> sup | sub."""
-        out = {}
-        for latex, what in entries:
-            key, posts = _read_name(latex, f"{self.path}: {what}")
-            for kind, script in posts:
-                lin = self.layer_of(script)
-                if lin is not None and lin.vars() & set(self.layer_vars):
-                    out[key] = "sup" if kind == "sup" else "sub"
-        return out
-
-    def rule(self, key: str, rule: NameRule, what: str) -> None:
-        old = self.rules.get(key)
-        if old is not None and old != rule:
-            raise self.err(f"{what}: {key} is declared twice with different meanings")
-        self.rules[key] = rule
-
-
-def _sizes(r: _Reader) -> dict:
-    raw = r.data.get("sizes")
-    if not isinstance(raw, dict) or not raw:
-        raise r.err("[sizes] is missing: give every size symbol its value, as in d = 3")
-    sizes, lists = {}, []
-    for name, value in raw.items():
-        key, posts = _read_name(name, f"{r.path}: [sizes] {name}")
-        if posts:
-            raise r.err(f"[sizes] {name}: a size is a plain letter (a per-layer size is a list: d = [2, 3, 4])")
-        if isinstance(value, bool) or not isinstance(value, (int, list, str)):
-            raise r.err(f"[sizes] {name}: a size is a whole number, a list (one per layer) or another size (\"d_L\")")
-        if isinstance(value, list):
-            if not value or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
-                raise r.err(f"[sizes] {name}: a per-layer size is a list of whole numbers")
-            lists.append(len(value))
-            value = tuple(value)
-        if isinstance(value, int) or isinstance(value, tuple):
-            if any(not 1 <= v <= 256 for v in (value if isinstance(value, tuple) else (value,))):
-                raise r.err(f"[sizes] {name}: sizes are between 1 and 256")
-            sizes[key] = value
-            r.rule(key, NameRule("size", key, "sub" if isinstance(value, tuple) else "none"), f"[sizes] {name}")
-    if len(set(lists)) > 1:
-        raise r.err("[sizes]: per-layer sizes must all have one entry per layer (the same length)")
-    for name, value in raw.items():
-        if isinstance(value, str):
-            key, _ = _read_name(name, f"{r.path}: [sizes] {name}")
-            of, posts = _read_name(value, f"{r.path}: [sizes] {name}")
-            if of not in sizes:
-                raise r.err(f"[sizes] {name} = {value!r}: {of} is not a size given a value here")
-            if not posts:
-                r.rule(key, r.rules[of], f"[sizes] {name}")
-                continue
-            lin = r.layer_of(posts[0][1]) if len(posts) == 1 and posts[0][0] == "sub" else None
-            if lin is None or lin.vars() - {"L"}:
-                raise r.err(f"[sizes] {name} = {value!r}: write a size at a fixed layer, as in d_L or d_0")
-            rule = NameRule("size", of, "last") if lin == M.Lin((("L", 1),), 0) else \
-                NameRule("size", of, "none", fixed_layer=lin.const) if not lin.vars() else None
-            if rule is None:
-                raise r.err(f"[sizes] {name} = {value!r}: write d_L or a layer number")
-            r.rule(key, rule, f"[sizes] {name}")
-    return sizes
-
-
-def _shape(r: _Reader, shape, what: str, sizes: dict, layer_var) -> tuple[SizeRef, ...]:
-    if not isinstance(shape, list):
-        raise r.err(f"{what}: shape is a list of size symbols ([] for a scalar)")
-    if len(shape) > 2:
-        raise r.err(f"{what}: at most two axes (a vector or a matrix)")
-    out = []
-    for text in shape:
-        if isinstance(text, int) and not isinstance(text, bool) or (isinstance(text, str) and text.strip().isdigit()):
-            if int(text) != 1:
-                raise r.err(f"{what}: an axis of fixed length {text}: declare a size for it in [sizes]")
-            out.append(SizeRef("#1"))   # a row or column axis, ["1", "N"]
-            continue
-        key, posts = _read_name(str(text), f"{r.path}: {what}")
-        rule = r.rules.get(key)
-        if rule is None or rule.kind != "size":
-            near = _near(key, [k for k, v in r.rules.items() if v.kind == "size"])
-            raise r.err(f"{what}: {text!r} is not a size declared in [sizes]" +
-                        (f" (did you mean {near[0]!r}?)" if near else ""))
-        lin = None
-        if posts:
-            lin = r.layer_of(posts[0][1]) if len(posts) == 1 and posts[0][0] == "sub" else None
-            if lin is None or lin.vars() - {"L", layer_var}:
-                raise r.err(f"{what}: can't read the layer of {text!r}")
-            if rule.layer != "sub":
-                raise r.err(f"{what}: {key} has no layer: it is one number in [sizes]")
-        elif rule.layer == "sub":
-            raise r.err(f"{what}: {key} is a per-layer size: write {key}_l, {key}_{{l+1}} or {key}_L")
-        elif rule.layer == "last":
-            lin = M.Lin((("L", 1),), 0)
-        elif rule.fixed_layer is not None:
-            lin = M.Lin((), rule.fixed_layer)
-        out.append(SizeRef(rule.family, lin))
-    return tuple(out)
-
-
-def _functions(r: _Reader, layered: dict) -> dict:
+def _functions(r: Reader, layered: dict) -> dict:
     out: dict = {}
     raw = r.data.get("functions", {})
     if not isinstance(raw, dict):
@@ -261,7 +61,7 @@ def _functions(r: _Reader, layered: dict) -> dict:
                 near = difflib.get_close_matches(v.lower(), known, n=1, cutoff=0.5)
                 raise r.err(f"{what}: {err}" + (f" (did you mean {near[0]!r}?)" if near else
                                                  f" (known: {', '.join(known)})")) from None
-        base, _ = _read_name(latex, f"{r.path}: {what}")
+        base, _ = read_name(latex, f"{r.path}: {what}")
         key, layer, where = r.name(latex, what, {base: "sub"})   # f_1, f_l: a function's subscript is its layer
         decl = out.get(key)
         if layer is not None and not layer.vars():         # f_1 = "relu", f_2 = "identity"
@@ -287,7 +87,7 @@ def _functions(r: _Reader, layered: dict) -> dict:
     return out
 
 
-def _tensors(r: _Reader, sizes: dict, layered: dict) -> tuple[tuple[LeafDecl, ...], str | None, SizeRef | None]:
+def _tensors(r: Reader, sizes: dict, layered: dict) -> tuple[tuple[LeafDecl, ...], str | None, SizeRef | None]:
     raw = r.data.get("tensors")
     if not isinstance(raw, list) or not raw:
         raise r.err("[[tensors]] is missing: declare every leaf (inputs, targets, parameters, constants)")
@@ -304,27 +104,27 @@ def _tensors(r: _Reader, sizes: dict, layered: dict) -> tuple[tuple[LeafDecl, ..
             raise r.err(f"{what}: unknown role {role!r}" + (f" (did you mean {near[0]!r}?)" if near else
                                                             f" (roles: {', '.join(ROLES)})"))
         if role == "label":   # y_i: a class index, every value checked
-            key, posts = _read_name(t["latex"], f"{r.path}: {what}")
+            key, posts = read_name(t["latex"], f"{r.path}: {what}")
             if "classes" not in t:
                 raise r.err(f"{what}: a label needs classes = \"C\" (the size it ranges over)")
             label_var = t["latex"].replace(" ", "")
-            label_size = _shape(r, [t["classes"]], what, sizes, None)[0]
+            label_size = read_shape(r, [t["classes"]], what, sizes, None)[0]
             r.rule(key, NameRule("label", label_var), what)
             continue
         key, layer, where = r.name(t["latex"], what, layered)
         layers = None
-        var = _var(layer)
+        var = layer_variable(layer)
         if "layers" in t:
             if var is None:
                 raise r.err(f"{what}: layers = ... needs the layer variable in the name, as in W^{{(l)}}")
-            layers = _layers(t["layers"], what, r.last)
+            layers = read_layers(t["layers"], what, r.last)
         elif var is not None:
             raise r.err(f"{what}: {t['latex']!r} has a layer variable: say which layers, as in layers = \"1..{r.last}\"")
         if var is not None and layer != M.Lin(((var, 1),), 0):
             raise r.err(f"{what}: write the layer label as the plain variable ({var}), not {layer}")
         if layer is not None and var is None:
             layers = Layers(layer, layer)
-        shape = _shape(r, t.get("shape", []), what, sizes, var)
+        shape = read_shape(r, t.get("shape", []), what, sizes, var)
         if r.data.get("_family_roles", {}).get(key) not in (None, role):
             raise r.err(f"{what}: {key} is declared with two roles")
         leaves.append(LeafDecl(key, shape, role, layers, var, bool(t.get("positive", False)), t["latex"]))
@@ -332,7 +132,7 @@ def _tensors(r: _Reader, sizes: dict, layered: dict) -> tuple[tuple[LeafDecl, ..
     return tuple(leaves), label_var, label_size
 
 
-def _equations(r: _Reader, layered: dict) -> list:
+def _equations(r: Reader, layered: dict) -> list:
     """(family, layer label, where, body syntax, layers, latex, what) per forward equation."""
     net = r.data.get("network")
     if not isinstance(net, dict):
@@ -363,11 +163,11 @@ def _equations(r: _Reader, layered: dict) -> list:
         key, layer, where = r.name(lhs_text, what, layered)
         if args:
             r.with_args.add(key)   # \mathcal{L}(y, \hat{y}) = ...: written with its inputs, here and in claims
-        var = _var(layer)
+        var = layer_variable(layer)
         if layers is not None:
             if var is None:
                 raise r.err(f"{what}: layers = ... needs the layer variable on the left side")
-            span = _layers(layers, what, r.last)
+            span = read_layers(layers, what, r.last)
         elif var is not None:
             raise r.err(f"{what}: the left side has a layer variable: write "
                         f"{{ latex = '...', layers = \"1..{r.last}\" }}")
@@ -379,7 +179,7 @@ def _equations(r: _Reader, layered: dict) -> list:
     return out
 
 
-def _aliases(r: _Reader, layered: dict) -> None:
+def _aliases(r: Reader, layered: dict) -> None:
     nota = r.data.get("notation", {})
     for alias, target in nota.get("aliases", {}).items():
         what = f"[notation.aliases] {alias}"
@@ -408,7 +208,7 @@ def _aliases(r: _Reader, layered: dict) -> None:
         r.rule(akey, new, what)
 
 
-def _options(r: _Reader) -> None:
+def _options(r: Reader) -> None:
     nota = r.data.get("notation", {})
     for latex, opts in nota.get("options", {}).items():
         what = f"[notation.options] {latex}"
@@ -421,7 +221,7 @@ def _options(r: _Reader) -> None:
                                 bool(opts.get("takes_args", rule.takes_args)), opts.get("example", rule.example))
 
 
-def _check_order(r: _Reader, eqs: list, bodies: list, leaves: set) -> None:
+def _check_order(r: Reader, eqs: list, bodies: list, leaves: set) -> None:
     """Each equation uses only leaves and names defined before it (itself only at other layers)."""
     defined: dict = {}
     for (key, span, var, _, _, latex, what), body in zip(eqs, bodies):
@@ -481,9 +281,9 @@ def _uses(eq, family: str, bodies: list, eqs: list) -> bool:
 
 
 def declare(data: dict, path) -> Declared:
-    r = _Reader(data, path)
+    r = Reader(data, path)
     check_keys(data.get("notation", {}), NOTATION_KEYS, f"{path}: [notation]")
-    sizes = _sizes(r)
+    sizes = read_sizes(r)
     eq_items = (data.get("network") or {}).get("forward") or []
     names = [(t["latex"], "[[tensors]]") for t in data.get("tensors", []) if isinstance(t, dict)
              and isinstance(t.get("latex"), str) and t.get("role") != "label"]

@@ -19,7 +19,7 @@ import json
 import sys
 
 from symbackprop.errors import InputError, ProblemError, SizeError
-from symbackprop.catalogue.problem import load_catalogue, load_problem, problem_ids
+from symbackprop.catalogue.load import load_catalogue, load_problem, problem_ids
 from symbackprop.verdict import Verdict
 from symbackprop.proof.check import check
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from symbackprop.catalogue.listing import condition_rows, function_rows, notation_rows, size_rows
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 
 __all__ = ["show_problem"]
 

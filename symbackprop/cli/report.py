@@ -15,7 +15,7 @@ from pathlib import Path
 
 from symbackprop.grading.classroom import default_cache_dir, grade_paths, report_name
 from symbackprop.outputs import write_atomic
-from symbackprop.catalogue.problem import load_problem, problem_ids
+from symbackprop.catalogue.load import load_problem, problem_ids
 from symbackprop.grading.gradebook import notes_markdown
 from symbackprop.report.model import feedback_page, problem_page
 from symbackprop.report.pdf import PdfError, compile_pdf, pdflatex_available

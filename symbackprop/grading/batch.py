@@ -51,7 +51,7 @@ def _worker(conn, memory_mb: int) -> None:
     """Grade jobs sent over `conn` until it closes; reply with (index, Grade),
     and ("naming", (index, the grade without a name)) when the verdict is in and a mistake is being named
     (naming has its own allowance, so the parent moves its deadline)."""
-    from symbackprop.catalogue.problem import load_problem
+    from symbackprop.catalogue.load import load_problem
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     if memory_mb:
         limit = memory_mb * 1024 * 1024

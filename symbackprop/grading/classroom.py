@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from symbackprop.catalogue.problem import load_problem, problem_path
+from symbackprop.catalogue.load import load_problem, problem_path
 from symbackprop.errors import ProblemError
 from symbackprop.grading.batch import GradeCache, Job, run_jobs
 from symbackprop.grading.gradebook import NOT_A_QUESTION, Report

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from symbackprop.errors import TimeLimit
 from symbackprop.limits import time_cap
-from symbackprop.catalogue.problem import load_problem
+from symbackprop.catalogue.load import load_problem
 from symbackprop.proof.check import check, claim_entries, side_condition_substitution
 from symbackprop.proof.zerotest import Atomizer, is_zero
 
@@ -161,7 +161,7 @@ def warm_grading_median() -> float:
     a wrong twin, answered right and answered with the twin (so mistakes get
     named), each against the claim as the reference answer."""
     from symbackprop.grading.grade import grade_answer
-    from symbackprop.catalogue.problem import load_catalogue
+    from symbackprop.catalogue.load import load_catalogue
     jobs = []
     for problem in load_catalogue():
         if problem.numeric:
@@ -184,7 +184,7 @@ def synthetic_class(folder: Path, students: int = 500, answers: int = 12, seed: 
     claim that has a wrong twin) and `students` submissions of `answers`
     answers, each right (70 %) or its wrong twin — as a class would hand in:
     many identical answers, some wrong ones to name mistakes for."""
-    from symbackprop.catalogue.problem import catalogue_dir
+    from symbackprop.catalogue.load import catalogue_dir
     problem = load_problem("mle-sheet4")
     pool = [(c.latex, c.twin) for c in problem.claims if c.twin and c.expected("relu") == "proved"][:answers]
     quote = "'" * 3
