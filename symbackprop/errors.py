@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "SymbackpropError", "ProblemError", "InputError", "ParseError", "IllFormed",
-    "LimitExceeded", "TimeLimit", "SizeError",
+    "LimitExceeded", "TimeLimit", "SizeError", "ENGINE_FAULTS",
 ]
 
 
@@ -80,3 +80,10 @@ class LimitExceeded(InputError):
 class TimeLimit(BaseException):
     """A time cap fired.  Derives from BaseException so that no broad
     `except Exception` on the way can turn it into a wrong verdict."""
+
+
+# What evaluating a claim can raise besides our own errors: arithmetic at an
+# edge (division by zero), or a bug of ours.  One policy everywhere: never a
+# proof — a claim's verdict becomes undecided ("internal error"), a grade's
+# extra check is skipped, a candidate rewrite proves nothing.
+ENGINE_FAULTS = (ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError, RuntimeError)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from symbackprop.errors import InputError
+from symbackprop.errors import ENGINE_FAULTS, InputError
 from symbackprop.notation import meaning as M
 from symbackprop.notation.parser import parse_display
 from symbackprop.notation.rewrite import map_tree, rename_indices, substitute_layer
@@ -119,8 +119,7 @@ def proved_equal(problem, a, b, premises=(), budget: Budget | None = None) -> bo
         return False
     try:
         return compare(problem, a, b, premises).verdict is Verdict.PROVED
-    except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError,
-            NotImplementedError):
+    except (InputError, *ENGINE_FAULTS):   # NotImplementedError is a RuntimeError
         return False  # a rewritten tree that can't be evaluated proves nothing
 
 

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from fractions import Fraction
 
-from symbackprop.errors import InputError, TimeLimit
+from symbackprop.errors import ENGINE_FAULTS, InputError, TimeLimit
 from symbackprop.limits import time_cap
 from symbackprop import registry as R
 from symbackprop.grading.mistakes import context_of, MUTATIONS, PREMISE_REVERSED
@@ -118,8 +118,7 @@ def grade_answer(problem: Problem, label: str, equation: str, reference: str | N
                 mistake = name_mistake(problem, equation, reference, Budget(naming_budget))
         except TimeLimit:
             cut = True  # the verdict stands; the name is missing and the grade is not cached
-        except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError,
-                RuntimeError, RecursionError):
+        except (InputError, *ENGINE_FAULTS):
             pass  # no mistake is named; the verdict stands
     qualified = verdict == "correct" and result is not None
     if verdict == "correct":
@@ -139,8 +138,7 @@ def _about_the_question(problem: Problem, equation: str, reference: str) -> tupl
         ref = equations(problem, reference)[0]
         if any(focus(problem, eq, ref) is not None for eq in equations(problem, equation)):
             return "correct", ""
-    except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError,
-            RuntimeError, RecursionError) as err:
+    except (InputError, *ENGINE_FAULTS) as err:
         return "undecided", f"undecided: the answer holds, but checking that it answers this question failed " \
                             f"({type(err).__name__})"
     return "incorrect", "a true statement, but not the one asked for: it is not about " + \

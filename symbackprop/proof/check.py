@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 import symengine as se
 
-from symbackprop.errors import IllFormed, InputError, TimeLimit
+from symbackprop.errors import ENGINE_FAULTS, IllFormed, InputError, TimeLimit
 from symbackprop.engine.evaluate import Evaluator
 from symbackprop.engine.shapes import Env, shape_str, squeeze
 from symbackprop.limits import time_cap
@@ -57,7 +57,7 @@ def check(problem: Problem, latex: str, activation: str | None = None, sizes=Non
         result = Result(Verdict(err.verdict), err.located(latex), position=err.pos, fragment=err.fragment)
     except RecursionError:
         result = Result(Verdict.UNPARSEABLE, "formula nested too deeply")
-    except (ArithmeticError, ValueError, TypeError, IndexError, KeyError, RuntimeError, AttributeError) as err:
+    except ENGINE_FAULTS as err:
         # A bug of ours must not cost the user a traceback, and is never a proof.
         result = Result(Verdict.UNDECIDED, f"internal error ({type(err).__name__}: {err}); "
                                            "please report this formula")

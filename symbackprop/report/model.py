@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from symbackprop.errors import InputError
+from symbackprop.errors import ENGINE_FAULTS, InputError
 from symbackprop.grading.gradebook import Report
 from symbackprop.notation.parser import parse_display
 from symbackprop.notation.typeset import typeset_statement
@@ -152,7 +152,7 @@ def _worked(problem: Problem, claim) -> Worked | None:
     for sizes in _small_instances(problem):
         try:
             found = first_entry(problem, claim.latex, None, sizes)
-        except (InputError, ArithmeticError, ValueError, TypeError, IndexError, KeyError):
+        except (InputError, *ENGINE_FAULTS):
             continue
         if found is None:
             continue
