@@ -51,7 +51,8 @@ def notation_rows(problem) -> list[Row]:
         left = eq.latex.split("=", 1)[0].strip()
         where = f" for {eq.layer_var} = {layers_text(eq.layers)}" if eq.layer_var else ""
         shape = arch.shapes.get(eq.family)
-        shape = _shape(shape).replace("@", eq.layer_var or "l") if shape is not None else ""
+        at = eq.layer_var or (str(eq.layers.lo) if eq.layers is not None else "l")
+        shape = _shape(shape).replace("@", at) if shape is not None else ""
         rows.append(Row(left, ("the loss, " if eq.family == arch.loss else "") + f"defined{where} by", shape,
                         eq.latex))
         seen.add(eq.family)

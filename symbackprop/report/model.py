@@ -95,7 +95,7 @@ def _math(latex: str) -> TeX:
 
 def _instance(problem: Problem) -> str:
     text = problem.describe_sizes(problem.check_sizes())
-    fns = [f"{d.latex} = {' / '.join(c.label for c in d.choices) or ', '.join(c.label for c in d.by_layer.values())}"
+    fns = [f"{d.key} = {' / '.join(c.label for c in d.choices) or ', '.join(c.label for c in d.by_layer.values())}"
            for d in problem.arch.functions.values()]
     if fns:
         text += "; functions: " + ", ".join(fns)
