@@ -26,7 +26,7 @@ import functools
 import symengine as se
 
 __all__ = ["Exp", "H", "generic", "derivative_of", "is_exp", "is_step", "is_generic", "local_derivative",
-           "normalize", "tanh", "sigmoid"]
+           "normalize", "tanh", "sigmoid", "log"]
 
 Exp = se.Function("Exp")
 H = se.Function("H")
@@ -111,6 +111,41 @@ def _local_from_derivative(expr):
     if len(wrt) == 1 and isinstance(fn, se.FunctionSymbol) and len(fn.args) == 1 and fn.args[0] == wrt[0]:
         return _local_derivative(fn.get_name(), fn.args[0])
     raise NotImplementedError(f"cannot normalize {expr}")
+
+
+def _positive(e) -> bool:
+    """Certainly > 0: a positive number, e^u, and sums, products, integer powers of those."""
+    if e.is_Number:
+        return e > 0
+    if is_exp(e):
+        return True
+    if isinstance(e, (se.Add, se.Mul)):
+        return all(_positive(a) for a in e.args)
+    if isinstance(e, se.Pow):
+        return e.args[1].is_integer and _positive(e.args[0])
+    return False
+
+
+def log(u):
+    """ln u, with ln e^a = a and ln(ab) = ln a + ln b for factors certainly
+    positive: ln softmax(z)_k = z_k - ln Σ e^{z_i} as the network is built,
+    so its derivatives stay small (the log-sum-exp form, derived, not assumed)."""
+    if is_exp(u):
+        return u.args[0]
+    if not isinstance(u, se.Mul):
+        if isinstance(u, se.Pow) and u.args[1].is_integer and _positive(u.args[0]):
+            return u.args[1] * log(u.args[0])
+        return se.log(u)
+    split, rest = [], []
+    for f in u.args:
+        if is_exp(f) or (f.is_Number and f > 0) or (isinstance(f, se.Pow) and f.args[1].is_integer
+                                                     and _positive(f.args[0])):
+            split.append(log(f) if not f.is_Number else se.log(f))
+        else:
+            rest.append(f)
+    if not split:
+        return se.log(u)
+    return se.Add(*split) + (se.log(se.Mul(*rest)) if rest else se.Integer(0))
 
 
 def tanh(u):

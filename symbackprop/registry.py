@@ -28,7 +28,7 @@ import symengine as se
 from symbackprop import primitives as prim
 
 __all__ = ["Builtin", "BUILTINS", "WORDS", "COMMANDS", "lookup", "parse_choice", "Choice", "GENERIC",
-           "elementwise_of"]
+           "elementwise_of", "primitives_used"]
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ BUILTINS = {b.name: b for b in [
             tex=r"\mathrm{softplus}", meaning="ln(1 + e^u)"),
     Builtin("exp", ("exp",), ("exp",), 2, lambda u, a: prim.Exp(u), _torch_fn("exp"),
             tex=r"\exp", meaning="the exponential"),
-    Builtin("log", ("log", "ln"), ("ln", "log"), 2, lambda u, a: se.log(u), _torch_fn("log"),
+    Builtin("log", ("log", "ln"), ("ln", "log"), 2, lambda u, a: prim.log(u), _torch_fn("log"),
             tex=r"\ln", meaning="the natural logarithm"),
     Builtin("abs", ("abs",), (), 1, lambda u, a: u * (prim.H(u) - prim.H(-u)), _torch_fn("abs"),
             kink=True, tex=r"|\cdot|", meaning="|u|; derivative sign(u), 0 at 0"),
@@ -237,6 +237,29 @@ def _derivative(name: str, parameter: Fraction | None, order: int):
     return u, expr
 
 
+@functools.lru_cache(maxsize=None)
+def primitives_used(name: str) -> frozenset:
+    """Which primitives a built-in's forward rule is made of: "exp" (the
+    exponential or a log), "step" (a kink).  For saying how a proof went."""
+    entry = BUILTINS[name]
+    found = set()
+    if entry.kink:
+        found.add("step")
+    u, v = se.Symbol("_probe_u"), se.Symbol("_probe_v")
+    if entry.forward is not None:
+        exprs = [entry.forward(u, se.Rational(1, 10) if entry.parameter is not None else None)]
+    elif entry.array is not None and entry.arity == 1:
+        exprs = list(entry.array([np.array([u, v], dtype=object)]).flat)
+    else:
+        exprs = []
+    for e in exprs:
+        if any(prim.is_exp(f) for f in e.atoms(se.FunctionSymbol)) or e.atoms(se.log):
+            found.add("exp")
+        if any(prim.is_step(f) for f in e.atoms(se.FunctionSymbol)):
+            found.add("step")
+    return frozenset(found)
+
+
 def elementwise_of(choice: Choice, order: int = 0, generic_name: str = "") -> Callable:
     """The scalar function u -> f^(order)(u) for a choice (a generic one is
     the opaque function `generic_name` with `order` primes)."""
@@ -247,9 +270,11 @@ def elementwise_of(choice: Choice, order: int = 0, generic_name: str = "") -> Ca
         raise ValueError(f"{choice.builtin} is not an elementwise function")
     if order > entry.max_order:
         raise ValueError(f"{choice.builtin} has no elementwise derivative of order {order}")
+    if order == 0:   # the forward rule on the argument itself (ln simplifies ln(e^a / S) as it builds)
+        parameter = choice.parameter if choice.parameter is not None else entry.parameter
+        a = se.Rational(parameter.numerator, parameter.denominator) if parameter is not None else None
+        return lambda arg: entry.forward(arg, a)
     u, expr = _derivative(choice.builtin, choice.parameter, order)
-    if order == 0 and choice.builtin == "identity":
-        return lambda arg: arg
     return lambda arg: expr.subs({u: arg})
 
 

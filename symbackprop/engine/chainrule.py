@@ -35,6 +35,22 @@ __all__ = ["ChainRule"]
 _INSTANCES = itertools.count()
 
 
+def function_atoms(expr) -> set:
+    """The function applications in `expr`, each distinct subexpression
+    visited once: symengine's `atoms` walks the tree, and a loss such as
+    Σ_k y_k (z_k - ln Σ e^z) repeats a large subtree once per class."""
+    found, seen, stack = set(), set(), [expr]
+    while stack:
+        e = stack.pop()
+        if e in seen:
+            continue
+        seen.add(e)
+        if isinstance(e, se.FunctionSymbol):
+            found.add(e)
+        stack.extend(e.args)
+    return found
+
+
 class ChainRule:
     """Definitions and derivative memo for one network."""
 
@@ -58,7 +74,7 @@ class ChainRule:
         if found is not None:
             return found
         mapping = {}
-        for app in expr.atoms(se.FunctionSymbol):
+        for app in function_atoms(expr):
             mapping[app] = self._atom(app)
             (u,) = app.args
             if not isinstance(u, se.Symbol) and not u.is_Number and u != expr:

@@ -19,6 +19,7 @@ import numpy as np
 import symengine as se
 
 from symbackprop import registry as R
+from symbackprop.notation import meaning as M
 
 from symbackprop.engine.applying import UNCOVERED as _UNCOVERED
 from symbackprop.proof.atoms import Atomizer
@@ -223,25 +224,27 @@ def _short(w, nodes: dict, leaf_names: dict, limit: int = 80) -> str:
 
 
 def _method(net) -> str:
-    """How the proof went, read off the primitives the network's values use."""
-    cached = net._memo.get(("method",))
-    if cached is not None:
-        return cached
+    """How the proof went, read off what the problem's equations apply (never
+    off the expressions themselves: at real widths they are large)."""
     found = set()
-    for node in net.defined_nodes():
-        if node[0] in net.arch.label_families():
-            found.add("H")   # a label-dependent loss (the hinge) has its max
-            continue
-        for v in net.value(node).flat:
-            for f in v.atoms(se.FunctionSymbol):
-                found.add("H" if R.is_step(f) else "Exp" if R.is_exp(f) else "generic")
-            if v.atoms(se.log):
-                found.add("Exp")
-    parts = ["difference cancels to 0 as a rational function of the exponentials exp(z_k)" if "Exp" in found
+    for eq in net.arch.equations:
+        layers = [None] if eq.layers is None else list(eq.layers.span(net.L))
+        for node in M.walk(eq.body):
+            if isinstance(node, (M.Cond, M.Piecewise)):
+                found.add("step")
+            if not isinstance(node, M.Apply):
+                continue
+            base = node.fn.rstrip("'")
+            names = {base} if not base.startswith("@") else {
+                net.function(base[1:], k if net.arch.functions[base[1:]].per_layer else None)[0].builtin
+                for k in layers if not (net.arch.functions[base[1:]].per_layer and k is None)}
+            for name in names:
+                if R.lookup(name) is not None:
+                    found |= R.primitives_used(name)
+    parts = ["difference cancels to 0 as a rational function of the exponentials exp(z_k)" if "exp" in found
              else "difference expands to 0 as a polynomial"]
-    if "H" in found:
+    if "step" in found:
         parts.append("every sign pattern at once via exact step indicators 1{u > 0}, 1{u < 0}")
     if net.generic_names():
         parts.append("φ(s), φ'(s) as opaque atoms, so it holds for every activation")
-    net._memo[("method",)] = "; ".join(parts)
-    return net._memo[("method",)]
+    return "; ".join(parts)
