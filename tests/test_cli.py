@@ -2,7 +2,8 @@
 
 import json
 
-from symbackprop.cli.main import Exit, main
+from symbackprop.cli.exits import Exit
+from symbackprop.cli.main import main
 
 
 def run(capsys, *argv):

@@ -12,18 +12,13 @@ Exit codes are the `Exit` enum below; `main(argv)` returns one and
 from __future__ import annotations
 
 import argparse
-import difflib
-from pathlib import Path
-import enum
-import json
 import sys
 
-from symbackprop.errors import InputError, ProblemError, SizeError
-from symbackprop.catalogue.load import load_catalogue, load_problem, problem_ids
-from symbackprop.verdict import Verdict
-from symbackprop.proof.check import check
+from symbackprop.errors import ProblemError
+from symbackprop.catalogue.load import problem_ids
+from symbackprop.cli.exits import Exit
 
-__all__ = ["Exit", "main", "console_main"]
+__all__ = ["main", "console_main"]
 
 
 VERDICTS = """\
@@ -44,17 +39,6 @@ What a verdict promises:
   ill-formed / unparseable / undecided
                can't be true as written / can't be read (with a position) /
                neither within the time cap (never counted as correct)"""
-
-
-class Exit(enum.IntEnum):
-    OK = 0            # verify: every verdict as expected; check: proved
-    FAILED = 1        # verify: a verdict differs; check: refuted or ill-formed
-    UNDECIDED = 2     # check: unparseable or undecided; any command: usage error
-    PROBLEM_FILE = 3  # a problem file is broken (author-facing)
-
-
-_CHECK_EXIT = {Verdict.PROVED: Exit.OK, Verdict.REFUTED: Exit.FAILED, Verdict.ILL_FORMED: Exit.FAILED,
-               Verdict.UNPARSEABLE: Exit.UNDECIDED, Verdict.UNDECIDED: Exit.UNDECIDED}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -164,7 +148,8 @@ def main(argv=None) -> int:
         return Exit.UNDECIDED
     try:
         if args.command == "check":
-            return _check(args)
+            from symbackprop.cli.check import run_check
+            return run_check(args)
         if args.command == "grade":
             if args.workers < 1 or args.timeout <= 0:
                 print("symbackprop: --workers must be at least 1 and --timeout positive", file=sys.stderr)
@@ -187,126 +172,11 @@ def main(argv=None) -> int:
         if args.command == "report":
             from symbackprop.cli.report import run_report
             return run_report(args)
-        return _verify(args)
+        from symbackprop.cli.verify import run_verify
+        return run_verify(args)
     except ProblemError as err:
         print(f"symbackprop: problem file error: {err}", file=sys.stderr)
         return Exit.PROBLEM_FILE
-
-
-def _sizes(text: str):
-    """`2,3,4` (widths, or the sizes in order) or `d=3,N=5` (by name)."""
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    if parts and all("=" in p for p in parts):
-        return {k.strip(): int(v) for k, v in (p.split("=", 1) for p in parts)}
-    return tuple(int(p) for p in parts)
-
-
-def _check(args) -> int:
-    if not Path(args.problem).suffix and args.problem not in problem_ids():
-        near = difflib.get_close_matches(args.problem, problem_ids(), n=1)
-        hint = f" (did you mean {near[0]}?)" if near else ""
-        print(f"symbackprop: unknown problem {args.problem!r}{hint}", file=sys.stderr)
-        return Exit.UNDECIDED
-    problem = load_problem(args.problem)
-    sizes = None
-    if args.sizes:
-        try:
-            sizes = _sizes(args.sizes)
-        except ValueError:
-            print("symbackprop: --sizes takes comma-separated whole numbers (2,3,4) or sizes by name (d=3,N=5)",
-                  file=sys.stderr)
-            return Exit.UNDECIDED
-    try:
-        result = check(problem, args.latex, args.activation, sizes, args.timeout, args.batch)
-    except (InputError, SizeError) as err:
-        print(f"symbackprop: {getattr(err, 'message', err)}", file=sys.stderr)
-        return Exit.UNDECIDED
-    mistake = None
-    if args.reference and result.verdict in (Verdict.REFUTED, Verdict.ILL_FORMED):
-        mistake = _mistake(problem, args.latex, args.reference, args.timeout)
-    if args.format == "json":
-        out = result.as_json()
-        if args.reference:
-            out["mistake"] = mistake.name if mistake else None
-            out["mistake_detail"] = mistake.as_json() if mistake else None
-        print(json.dumps(out, ensure_ascii=False))
-    else:
-        print(f"{result.verdict.value}: {result.reason}")
-        if mistake:
-            print(f"  mistake: {mistake.name} ({mistake.proof})\n  hint: {mistake.hint}")
-        if result.witness:
-            w = result.witness
-            print(f"  at {w.bindings}" if w.bindings else "", end="\n" if w.bindings else "")
-            for name, f in w.functions.items():
-                print(f"  {name}: {f}")
-            if w.values:
-                print("  values: " + ", ".join(f"{k}={v}" for k, v in w.values.items()))
-        for n in result.numbers:
-            if n.status in ("exact", "rounded", "truncated", "wrong"):
-                entry = f" entry ({', '.join(str(i + 1) for i in n.entry)})" if n.entry else ""
-                print(f"  side {n.side}{entry}: printed {n.printed:>10}  {n.status:9}  exact {n.exact}")
-        print(f"  ({result.seconds:.2f} s)")
-    return _CHECK_EXIT[result.verdict]
-
-
-def _mistake(problem, latex: str, reference: str, timeout: float):
-    from symbackprop.errors import TimeLimit
-    from symbackprop.grading.grade import name_mistake
-    from symbackprop.limits import time_cap
-    try:
-        with time_cap(timeout):
-            return name_mistake(problem, latex, reference)
-    except (TimeLimit, InputError):
-        return None
-
-
-def _verify(args) -> int:
-    problems = load_catalogue(args.files or None)
-    rows, failures = [], 0
-    for problem in problems:
-        for activation in (problem.activation,) + problem.also_check:
-            for claim in problem.claims:
-                result = check(problem, claim.latex, activation, None, args.timeout)
-                expected = claim.expected(activation)
-                ok = result.verdict.value == expected
-                failures += not ok
-                rows.append({"problem": problem.id, "claim": claim.id, "seed": claim.seed,
-                             "activation": activation, "expected": expected, "ok": ok, **result.as_json()})
-                if args.format == "text":
-                    mark = "ok  " if ok else "FAIL"
-                    print(f"{mark} {problem.id:18} {claim.id:34} {activation:8} seed {claim.seed:8} "
-                          f"{result.verdict.value:11} {result.seconds:6.2f}s"
-                          + ("" if ok else f"  (expected {expected}: {result.reason.splitlines()[0]})"))
-    if args.format == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
-    else:
-        print(f"{len(rows) - failures}/{len(rows)} verdicts as expected")
-    if args.crosscheck:
-        bugs = _crosscheck(problems, args.crosscheck_scale)
-        if bugs is None:
-            return Exit.UNDECIDED
-        failures += bugs
-    return Exit.OK if failures == 0 else Exit.FAILED
-
-
-def _crosscheck(problems, scale: int) -> int | None:
-    import importlib.util
-    if importlib.util.find_spec("torch") is None:
-        print("symbackprop: --crosscheck needs PyTorch: pip install torch==2.13.0 (the CPU build)", file=sys.stderr)
-        return None
-    from symbackprop.tools.crosscheck import crosscheck_problem
-    bugs = 0
-    print(f"cross-check with PyTorch autograd (float64, sizes x{scale}):")
-    for problem in problems:
-        for row in crosscheck_problem(problem, scale):
-            mark = "ok " if row.ok else "BUG"
-            bugs += not row.ok
-            print(f"{mark} {row.problem:18} {row.claim:34} {row.sizes:14} {row.derivatives:5} derivatives "
-                  f"{row.entries:5} entries  max abs {row.max_abs:.1e}  max rel {row.max_rel:.1e}"
-                  + (f"  ({row.note})" if row.note else ""))
-    print("no mismatch: autograd agrees with every proved claim" if not bugs else
-          f"{bugs} MISMATCHES: a bug in symbackprop, please report it")
-    return bugs
 
 
 def console_main() -> None:

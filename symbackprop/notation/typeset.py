@@ -34,11 +34,16 @@ def typeset(node) -> str:
     return fn(node)
 
 
+# Function commands LaTeX itself defines (typesetting knowledge, not meaning:
+# what a function means is the registry's); any other is an operator name.
+_TEX_DEFINES = frozenset({"exp", "ln", "log", "max", "min", "tanh"})
+
+
 def _name(n: S.Name) -> str:
     if n.kind == "greek":
         body = "\\" + n.base
     elif n.kind == "func":
-        body = "\\" + n.base if n.base in ("exp", "ln", "log", "max", "min", "tr", "tanh") else "\\operatorname{%s}" % n.base
+        body = "\\" + n.base if n.base in _TEX_DEFINES else "\\operatorname{%s}" % n.base
     elif n.kind == "text":
         body = "\\text{%s}" % "".join(ch for ch in n.base if ch in _SAFE_TEXT)
     elif n.kind in ("one", "one_bb"):
