@@ -130,7 +130,12 @@ class Reader:
     def rule(self, key: str, rule: NameRule, what: str) -> None:
         old = self.rules.get(key)
         if old is not None and old != rule:
-            raise self.err(f"{what}: {key} is declared twice with different meanings")
+            kinds = {"size": "a size in [sizes]", "quantity": "a tensor or a defined name",
+                     "activation": "a function", "function": "a function", "definition": "a definition",
+                     "label": "a class label"}
+            raise self.err(f"{what}: {key} is declared twice with different meanings "
+                           f"({kinds.get(old.kind, old.kind)}, and here {kinds.get(rule.kind, rule.kind)}): "
+                           "rename one of them")
         self.rules[key] = rule
 
 

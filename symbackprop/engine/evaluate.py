@@ -279,9 +279,10 @@ class Evaluator(FunctionsAndIndicators):
             raise self.fail("an exponent must be a scalar", n)
         if e[()].is_Number and abs(e[()]) > MAX_EXPONENT:
             raise self.fail(f"exponent too large (limit {MAX_EXPONENT})", n)
-        if a.ndim != 0 and isinstance(n.base, M.Apply) and e[()].is_integer and int(e[()]) > 0:
-            # \tanh^2(a) of a vector: the function's value squared, entry by entry; said in the verdict
-            self.readings.append(f"{n.text or 'f^k(x)'} entry by entry")
+        if a.ndim != 0 and e[()].is_integer and int(e[()]) > 0 and (
+                isinstance(n.base, M.Apply) or squeeze(a).ndim == 1):
+            # \tanh^2(a), or h^2 of a vector (which has no matrix power): entry by entry; said in the verdict
+            self.readings.append(f"{n.text or 'a power'} entry by entry")
             return _map(lambda x: x ** e[()], a)
         if a.ndim != 0:
             raise self.fail(f"can't raise a {shape_str(a.shape)} value to a power", n)
