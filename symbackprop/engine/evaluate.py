@@ -80,6 +80,18 @@ class Evaluator(FunctionsAndIndicators):
             self._frames[-1].extend(records)
         return value
 
+    def index_ranges(self, nodes, env: Env) -> dict[str, set[int]]:
+        """What each index ranges over in `nodes`: every index use records
+        the length of the axis it indexes (a claim's free indices and
+        unbounded sums get their range this way).  Evaluates the nodes."""
+        saved, self.ranges = self.ranges, {}
+        try:
+            for node in nodes:
+                self.value(node, env)
+            return self.ranges
+        finally:
+            self.ranges = saved
+
     def record(self, var: str, size: int) -> None:
         self.ranges.setdefault(var, set()).add(size)
         if self._frames:

@@ -344,7 +344,6 @@ def _size_indices(problem, net, free) -> dict:
 
 
 def _entries(problem, net, ev, env, free, lhs, rhs, premises, where):
-    ev.ranges.clear()
     sized = _size_indices(problem, net, free)
     for var, value in sized.items():
         env = env.bind(var, value)
@@ -352,13 +351,12 @@ def _entries(problem, net, ev, env, free, lhs, rhs, premises, where):
     probe = env
     for var in free:
         probe = probe.bind(var, 1)
+    seen = ev.index_ranges([lhs, rhs] + [p[0] for p in premises] + [p[2] for p in premises], probe)
     if problem.label_var and problem.label_var in free:
-        ev.ranges.setdefault(problem.label_var, set()).add(net.label_classes())
-    for node in [lhs, rhs] + [p[0] for p in premises] + [p[2] for p in premises]:
-        ev.value(node, probe)
+        seen.setdefault(problem.label_var, set()).add(net.label_classes())
     ranges = {}
     for var in free:
-        sizes = ev.ranges.get(var)
+        sizes = seen.get(var)
         if not sizes:
             raise InputError(f"can't tell what index {var} ranges over{where}")
         if len(sizes) > 1:
