@@ -218,6 +218,10 @@ class ToSyntax(Transformer):
     def text(self, meta, c):
         return S.Name(str(c[1]).strip(), kind="text", **_span(meta))
 
+    def roman_word(self, meta, c):
+        word = str(c[0]).split("{", 1)[1].rstrip("}").strip()
+        return S.Name(word, kind="text", **_tok(c[0]))
+
     def func(self, meta, c):
         return S.Name(str(c[0])[1:], kind="func", **_tok(c[0]))
 
