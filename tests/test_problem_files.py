@@ -45,8 +45,6 @@ BROKEN = DATA / "broken"
 
 # (file stem, claim id, choice or "*") -> why the tool's verdict is wrong.
 KNOWN_WRONG = {
-    ("siamese-leaky", "leaky-forward", "leaky-relu(0.1)"):
-        "undecided: max(s/10, s) = s + ReLU(-9s/10) equals s(1/10 + 9/10 H(s)) for every s, not seen by the zero test",
 }
 # file stem -> why a file believed valid is refused
 KNOWN_REFUSED = {

@@ -219,6 +219,11 @@ class Atomizer:
         common = self._common_indicators(key)
         if common:  # b·P + w·x·P = P·(b + w·x): H(P·w) = P·H(w)
             return se.Mul(*common) * self.step(se.expand(key / se.Mul(*common)))
+        parts = key.args if isinstance(key, se.Add) else (key,)
+        lead = min((split_coefficient(t) for t in parts if not t.is_Number), key=lambda cm: str(cm[1]),
+                   default=None)
+        if lead is not None and lead[0].is_Number and lead[0] != 0 and abs(lead[0]) != 1:
+            key = se.expand(key / abs(lead[0]))   # 1{c·w > 0} = 1{w > 0} for c > 0: one atom for both
         if self.positive(key):
             return se.Integer(1)
         neg = se.expand(-key)
