@@ -1,0 +1,1 @@
+"""Write-ups: a student's own Markdown or LaTeX, read and checked step by step."""
