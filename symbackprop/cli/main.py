@@ -116,6 +116,16 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--format", default="tex,pdf,md", help="comma-separated: tex, pdf, md (default all three)")
     r.add_argument("--workers", type=int, default=2, help="worker processes for grading submissions")
     r.add_argument("--timeout", type=float, default=10.0, help="seconds per answer when grading")
+    w = sub.add_parser("writeup", help="check every step of a student's Markdown or LaTeX write-up",
+                       description="Read a write-up (Markdown: $…$, $$…$$, \\(…\\), \\[…\\], ```math; LaTeX: "
+                                   "equation/align/gather/multline, $…$, \\[…\\]) and judge every step "
+                                   "(each link A = B of a chain) on its own. Exit 0 every step proved, 1 a step "
+                                   "refuted or ill-formed, 2 otherwise (unparseable, undecided, usage error).")
+    w.add_argument("file", metavar="FILE", help="the write-up (.md, .txt or .tex)")
+    w.add_argument("--problem", required=True, metavar="ID|PATH", help="the problem it answers")
+    w.add_argument("--activation", default=None, metavar="NAME", help="a function choice of the problem")
+    w.add_argument("--format", choices=("text", "json"), default="text")
+    w.add_argument("--timeout", type=float, default=10.0, help="seconds per step (default 10)")
     pr = sub.add_parser("problem", help="show a problem's notation: every name, its meaning and shape",
                         description="symbackprop problem show ID|PATH: the notation a student may use in a "
                                     "problem (every name, its meaning and shape, the functions and their "
@@ -165,6 +175,9 @@ def main(argv=None) -> int:
                 return Exit.UNDECIDED
             run_bench(widths, args.format, args.quick)
             return Exit.OK
+        if args.command == "writeup":
+            from symbackprop.cli.writeup import run_writeup
+            return run_writeup(args)
         if args.command == "problem":
             from symbackprop.cli.problem import show_problem
             print(show_problem(args.problem, args.format, [args.problems] if args.problems else []))

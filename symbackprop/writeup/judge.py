@@ -1,0 +1,61 @@
+"""Every step of a write-up judged on its own: each link `A rel B` is a
+claim about the problem, checked exactly as `symbackprop check` would; an
+unreadable piece is unparseable at its position; a definition is recorded
+(not yet added to the notation: a later step that uses its name is reported
+as not defined in the problem).  Pure: pieces in, verdicts out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from symbackprop.catalogue.problem import Problem
+from symbackprop.proof.check import check
+from symbackprop.verdict import Result, Verdict
+from symbackprop.writeup.source import Piece
+from symbackprop.writeup.steps import Definition, Link, Unreadable, steps_of
+
+__all__ = ["Judged", "judge", "summary"]
+
+_REL_TEX = {"=": "=", "<": "<", ">": ">", "<=": r"\leq", ">=": r"\geq", "!=": r"\neq"}
+
+
+@dataclass(frozen=True)
+class Judged:
+    step: object              # Link | Definition | Unreadable
+    result: Result | None     # None for a definition
+
+    @property
+    def verdict(self) -> str:
+        return "definition" if self.result is None else self.result.verdict.value
+
+    def as_json(self) -> dict:
+        s = self.step
+        out = {"line": s.line, "column": s.col, "verdict": self.verdict}
+        if isinstance(s, Link):
+            out.update(left=s.left, relation=s.rel, right=s.right, chain=s.chain)
+        else:
+            out["latex"] = s.text
+        if self.result is not None:
+            out.update({k: v for k, v in self.result.as_json().items() if k != "verdict"})
+        return out
+
+
+def judge(problem: Problem, pieces: list[Piece], activation: str | None = None,
+          timeout: float = 10.0) -> list[Judged]:
+    out = []
+    for step in steps_of(pieces):
+        if isinstance(step, Definition):
+            out.append(Judged(step, None))
+        elif isinstance(step, Unreadable):
+            out.append(Judged(step, Result(Verdict.UNPARSEABLE, step.message)))
+        elif isinstance(step, Link):
+            claim = f"{step.left} {_REL_TEX.get(step.rel, step.rel)} {step.right}"
+            out.append(Judged(step, check(problem, claim, activation, None, timeout)))
+    return out
+
+
+def summary(judged: list[Judged]) -> dict:
+    counts: dict = {}
+    for j in judged:
+        counts[j.verdict] = counts.get(j.verdict, 0) + 1
+    return {"steps": sum(1 for j in judged if isinstance(j.step, Link)), "verdicts": counts}

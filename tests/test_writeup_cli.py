@@ -1,0 +1,39 @@
+"""`symbackprop writeup`: a whole write-up, every step judged; hostile
+write-ups are handled like hostile answers (no crash, nothing executed)."""
+
+import json
+from pathlib import Path
+
+from symbackprop.cli.main import main
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _run(capsys, *args):
+    code = main(["writeup", *map(str, args), "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_seed_000_every_step_judged(capsys):
+    code, out = _run(capsys, next((DATA / "seeds").glob("000_*.txt")), "--problem", "mle-sheet4")
+    assert code == 1                          # the seed has wrong and ill-formed steps
+    steps = out["steps"]
+    assert out["summary"]["steps"] >= 40 and out["summary"]["verdicts"]["proved"] >= 20
+    assert all(s["line"] >= 1 and s["column"] >= 1 for s in steps)
+    proved = {s["line"] for s in steps if s["verdict"] == "proved"}
+    assert {9, 21, 23, 39} <= proved          # L = -Σ y ln ŷ, ln ŷ_i = z̃_i - ln Σ exp, δ_i = ŷ_i - y_i
+
+
+def test_the_garbled_copy_does_not_crash(capsys):
+    code, out = _run(capsys, DATA / "seed_001.txt", "--problem", "mle-sheet4")
+    assert code in (1, 2) and out["steps"]
+    assert any(s["verdict"] == "unparseable" and s["line"] >= 1 for s in out["steps"])
+
+
+def test_a_hostile_latex_write_up(capsys, tmp_path):
+    path = tmp_path / "evil.tex"
+    path.write_text("\\input{/etc/passwd}\\write18{touch pwned}\\catcode`\\$=12\n"
+                    "\\begin{align*} x &= \\input{/etc/passwd} \\end{align*}\n" + "$a$" * 5000)
+    code, out = _run(capsys, path, "--problem", "mle-sheet4")
+    assert code in (1, 2)
+    assert not (tmp_path / "pwned").exists()
