@@ -43,14 +43,24 @@ class Judged:
 def judge(problem: Problem, pieces: list[Piece], activation: str | None = None,
           timeout: float = 10.0) -> list[Judged]:
     out = []
+    heads: dict = {}   # chain -> its first expression
     for step in steps_of(pieces):
         if isinstance(step, Definition):
             out.append(Judged(step, None))
         elif isinstance(step, Unreadable):
             out.append(Judged(step, Result(Verdict.UNPARSEABLE, step.message)))
         elif isinstance(step, Link):
-            claim = f"{step.left} {_REL_TEX.get(step.rel, step.rel)} {step.right}"
-            out.append(Judged(step, check(problem, claim, activation, None, timeout)))
+            head = heads.setdefault(step.chain, step.left)
+            rel = _REL_TEX.get(step.rel, step.rel)
+            result = check(problem, f"{step.left} {rel} {step.right}", activation, None, timeout)
+            if result.verdict is Verdict.ILL_FORMED and "ranges over" in result.reason and head != step.left:
+                # δ_ij - ŷ_j in a chain that began with ∂ ln ŷ_i / ∂z̃_j: the indices range as the
+                # chain's first expression says; adding 0·(that expression) to both sides changes no value
+                hinted = check(problem, f"{step.left} + 0 \\cdot ({head}) {rel} {step.right} + 0 \\cdot ({head})",
+                               activation, None, timeout)
+                if hinted.verdict is not Verdict.ILL_FORMED:
+                    result = hinted
+            out.append(Judged(step, result))
     return out
 
 
