@@ -37,3 +37,11 @@ def test_a_hostile_latex_write_up(capsys, tmp_path):
     code, out = _run(capsys, path, "--problem", "mle-sheet4")
     assert code in (1, 2)
     assert not (tmp_path / "pwned").exists()
+
+
+def test_for_the_relu_holds_for_its_section(capsys, tmp_path):
+    path = tmp_path / "relu.md"
+    path.write_text("# Task\n\nFor the ReLU we have\n\n$$\\text{ReLU}'(\\tilde{z}^{(l)}) = \\phi'(\\tilde{z}^{(l)})$$\n\n"
+                    "# Next\n\n$$\\text{ReLU}'(\\tilde{z}^{(l)}) = \\phi'(\\tilde{z}^{(l)})$$\n")
+    code, out = _run(capsys, path, "--problem", "mle-sheet4", "--activation", "generic")
+    assert [s["verdict"] for s in out["steps"]] == ["proved", "refuted"] and code == 1

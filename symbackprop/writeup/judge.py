@@ -6,8 +6,10 @@ as not defined in the problem).  Pure: pieces in, verdicts out."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from symbackprop import registry as R
 from symbackprop.catalogue.problem import Problem
 from symbackprop.proof.check import check
 from symbackprop.verdict import Result, Verdict
@@ -44,7 +46,9 @@ def judge(problem: Problem, pieces: list[Piece], activation: str | None = None,
           timeout: float = 10.0) -> list[Judged]:
     out = []
     heads: dict = {}   # chain -> its first expression
+    said = _assumptions(pieces, problem, activation)
     for step in steps_of(pieces):
+        activation = next((a for at, a in reversed(said) if at < (step.line, step.col)), activation)
         if isinstance(step, Definition):
             out.append(Judged(step, None))
         elif isinstance(step, Unreadable):
@@ -62,6 +66,25 @@ def judge(problem: Problem, pieces: list[Piece], activation: str | None = None,
                     result = hinted
             out.append(Judged(step, result))
     return out
+
+
+def _assumptions(pieces: list[Piece], problem: Problem, default: str | None) -> list:
+    """((line, col), function choice) where prose says which function it is about
+    ("for ReLU", "for the generic φ" keeps the default): for the rest of the
+    section; a heading goes back to `default`."""
+    events = []
+    for p in pieces:
+        if p.kind == "heading":
+            events.append(((p.line, p.col), default))
+        elif p.kind == "prose":
+            for m in re.finditer(r"\bfor (?:the |a |an )?([A-Za-z][\w-]*)", p.text, re.I):
+                try:
+                    label = R.parse_choice(m.group(1)).label
+                except ValueError:
+                    continue
+                if label in problem.variants:
+                    events.append(((p.line, p.col), label))
+    return events
 
 
 def summary(judged: list[Judged]) -> dict:

@@ -27,7 +27,7 @@ MATH_ENVIRONMENTS = ("equation", "align", "gather", "multline", "eqnarray")
 
 @dataclass(frozen=True)
 class Piece:
-    kind: str        # "math" | "prose"
+    kind: str        # "math" | "prose" | "heading"
     text: str
     line: int        # 1-based line where the text starts
     col: int         # 1-based column
@@ -61,7 +61,9 @@ def read_markdown(src: str) -> list[Piece]:
         at = src.find(content.strip(), max(cursor, hint)) if content.strip() else -1
         return at if at >= 0 else max(cursor, hint)
 
+    heading = False
     for tok in _parser().parse(src):
+        heading = {"heading_open": True, "heading_close": False}.get(tok.type, heading)
         hint = starts[tok.map[0]] if tok.map and tok.map[0] < len(starts) else cursor
         if tok.type in ("math_block", "math_block_eqno", "math_block_label") or (
                 tok.type == "fence" and tok.info.strip().lower() == "math"):
@@ -78,7 +80,7 @@ def read_markdown(src: str) -> list[Piece]:
                     cursor = at + len(child.content.strip())
                 elif child.type == "text" and child.content.strip():
                     at = locate(child.content, hint)
-                    out.append(Piece("prose", child.content, *_position(src, at)))
+                    out.append(Piece("heading" if heading else "prose", child.content, *_position(src, at)))
     return out
 
 

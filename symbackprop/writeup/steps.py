@@ -77,6 +77,9 @@ def steps_of(pieces: list[Piece]) -> list:
     out: list = []
     chain, last_right, prose = -1, None, ""
     for piece in pieces:
+        if piece.kind == "heading":   # a new section: no chain runs across it
+            last_right, prose = None, ""
+            continue
         if piece.kind == "prose":
             prose = (prose + " " + piece.text)[-400:]
             continue
