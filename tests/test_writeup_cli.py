@@ -45,3 +45,18 @@ def test_for_the_relu_holds_for_its_section(capsys, tmp_path):
                     "# Next\n\n$$\\text{ReLU}'(\\tilde{z}^{(l)}) = \\phi'(\\tilde{z}^{(l)})$$\n")
     code, out = _run(capsys, path, "--problem", "mle-sheet4", "--activation", "generic")
     assert [s["verdict"] for s in out["steps"]] == ["proved", "refuted"] and code == 1
+
+
+def test_the_write_up_handed_back_with_marks(capsys, tmp_path):
+    md = tmp_path / "w.md"
+    md.write_text("We have\n\n$$\\hat{y} = \\sigma(\\tilde{z}^{(L)}) = y$$\n")
+    assert main(["writeup", str(md), "--problem", "mle-sheet4", "--format", "md"]) == 1
+    out = capsys.readouterr().out
+    assert "$$\\hat{y} = \\sigma(\\tilde{z}^{(L)}) = y$$  ✓[^s1] ✗[^s2]" in out
+    assert "[^s2]: refuted (line 3" in out and "We have" in out
+    tex = tmp_path / "w.tex"
+    tex.write_text("\\begin{align*}\n\\hat{y} &= \\sigma(\\tilde{z}^{(L)}) \\\\\n&= y\n\\end{align*}\n")
+    assert main(["writeup", str(tex), "--problem", "mle-sheet4", "--format", "md"]) == 1
+    out = capsys.readouterr().out
+    assert "\\hat{y} &= \\sigma(\\tilde{z}^{(L)}) \\\\  % ✓ s1" in out and "&= y  % ✗ s2" in out
+    assert "% s2: refuted (line 3, column 4)" in out

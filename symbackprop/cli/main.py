@@ -124,7 +124,9 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("file", metavar="FILE", help="the write-up (.md, .txt or .tex)")
     w.add_argument("--problem", required=True, metavar="ID|PATH", help="the problem it answers")
     w.add_argument("--activation", default=None, metavar="NAME", help="a function choice of the problem")
-    w.add_argument("--format", choices=("text", "json"), default="text")
+    w.add_argument("--format", choices=("text", "json", "md"), default="text",
+                   help="text, json, or md: the write-up itself with a mark and a footnote beside every step "
+                        "(TeX comments for a .tex file)")
     w.add_argument("--timeout", type=float, default=10.0, help="seconds per step (default 10)")
     pr = sub.add_parser("problem", help="show a problem's notation: every name, its meaning and shape",
                         description="symbackprop problem show ID|PATH: the notation a student may use in a "

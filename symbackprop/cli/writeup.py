@@ -10,6 +10,7 @@ from pathlib import Path
 from symbackprop.catalogue.load import load_problem
 from symbackprop.cli.exits import Exit
 from symbackprop.errors import SizeError
+from symbackprop.writeup.annotate import annotated_latex, annotated_markdown
 from symbackprop.writeup.judge import judge, summary
 from symbackprop.writeup.source import MAX_SOURCE, read_source
 from symbackprop.writeup.steps import Link
@@ -36,7 +37,10 @@ def run_writeup(args) -> int:
     except SizeError as err:
         print(f"symbackprop: {err}", file=sys.stderr)
         return Exit.UNDECIDED
-    if args.format == "json":
+    if args.format == "md":
+        sys.stdout.write(annotated_latex(text, judged) if path.suffix.lower() == ".tex"
+                         else annotated_markdown(text, judged))
+    elif args.format == "json":
         print(json.dumps({"file": str(path), "problem": problem.id, "steps": [j.as_json() for j in judged],
                           "summary": summary(judged)}, ensure_ascii=False, indent=1))
     else:
