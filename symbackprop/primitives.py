@@ -26,7 +26,7 @@ import functools
 import symengine as se
 
 __all__ = ["Exp", "H", "generic", "derivative_of", "is_exp", "is_step", "is_generic", "local_derivative",
-           "normalize", "tanh", "sigmoid", "log"]
+           "normalize", "tanh", "sigmoid", "log", "certainly_positive"]
 
 Exp = se.Function("Exp")
 H = se.Function("H")
@@ -113,16 +113,16 @@ def _local_from_derivative(expr):
     raise NotImplementedError(f"cannot normalize {expr}")
 
 
-def _positive(e) -> bool:
+def certainly_positive(e) -> bool:
     """Certainly > 0: a positive number, e^u, and sums, products, integer powers of those."""
     if e.is_Number:
         return e > 0
     if is_exp(e):
         return True
     if isinstance(e, (se.Add, se.Mul)):
-        return all(_positive(a) for a in e.args)
+        return all(certainly_positive(a) for a in e.args)
     if isinstance(e, se.Pow):
-        return e.args[1].is_integer and _positive(e.args[0])
+        return e.args[1].is_integer and certainly_positive(e.args[0])
     return False
 
 
@@ -133,13 +133,13 @@ def log(u):
     if is_exp(u):
         return u.args[0]
     if not isinstance(u, se.Mul):
-        if isinstance(u, se.Pow) and u.args[1].is_integer and _positive(u.args[0]):
+        if isinstance(u, se.Pow) and u.args[1].is_integer and certainly_positive(u.args[0]):
             return u.args[1] * log(u.args[0])
         return se.log(u)
     split, rest = [], []
     for f in u.args:
         if is_exp(f) or (f.is_Number and f > 0) or (isinstance(f, se.Pow) and f.args[1].is_integer
-                                                     and _positive(f.args[0])):
+                                                     and certainly_positive(f.args[0])):
             split.append(log(f) if not f.is_Number else se.log(f))
         else:
             rest.append(f)

@@ -6,6 +6,7 @@ by `graph.Network` (one instance) and by the catalogue, grading and tools.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from symbackprop import registry as R
@@ -75,6 +76,7 @@ class Architecture:
     # (where every size differs) by `infer_shapes`: family -> (SizeRef, ...)
     shapes: dict = field(default_factory=dict)
 
+    @functools.cached_property
     def label_families(self) -> frozenset:
         """Defined names whose value depends on the class label (the hinge loss)."""
         if self.label_var is None:

@@ -30,7 +30,7 @@ import symengine as se
 
 from symbackprop import primitives as act
 
-__all__ = ["ChainRule"]
+__all__ = ["ChainRule", "function_atoms"]
 
 _INSTANCES = itertools.count()
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import symengine as se
 
-from symbackprop.engine.chainrule import ChainRule
+from symbackprop.engine.chainrule import ChainRule, function_atoms
 from symbackprop.errors import IllFormed
 from symbackprop.notation import meaning as M
 from symbackprop.engine.shapes import Env
@@ -122,7 +122,7 @@ class Network:
         for family in dict.fromkeys(n[0] for n in self.defined_nodes()):
             refs = None
             for node in [n for n in self.defined_nodes() if n[0] == family]:
-                if family in self.arch.label_families():
+                if family in self.arch.label_families:
                     continue
                 found = tuple(self._size_for(length, node[1]) for length in self.value(node).shape)
                 if any(r is None for r in found) or (refs is not None and refs != found):
@@ -243,10 +243,10 @@ class Network:
         if key not in self._memo:
             found = {}
             for node in self.defined_nodes():
-                if self.arch.label_var is not None and node[0] in self.arch.label_families():
+                if self.arch.label_var is not None and node[0] in self.arch.label_families:
                     continue
                 for v in self.value(node).flat:
-                    for f in v.atoms(se.FunctionSymbol) if hasattr(v, "atoms") else ():
+                    for f in function_atoms(v) if hasattr(v, "args") else ():
                         if R.is_step(f):
                             found.setdefault(f.args[0], None)
             self._memo[key] = list(found)

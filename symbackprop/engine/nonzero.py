@@ -15,9 +15,10 @@ from __future__ import annotations
 import symengine as se
 
 from symbackprop import primitives as act
+from symbackprop.primitives import certainly_positive
 from symbackprop.engine.exact import certainly_nonzero_somewhere
 
-__all__ = ["nonzero_almost_everywhere", "inside_functions", "split_coefficient", "certainly_positive"]
+__all__ = ["nonzero_almost_everywhere", "inside_functions", "split_coefficient"]
 
 _MAX_AE_DEPTH = 4
 _NONZERO_MEMO: dict = {}
@@ -31,20 +32,6 @@ def nonzero_almost_everywhere(w, fixed: frozenset = frozenset()) -> bool:
             _NONZERO_MEMO.clear()
         _NONZERO_MEMO[key] = _nonzero_ae(w, fixed, 0)
     return _NONZERO_MEMO[key]
-
-
-def certainly_positive(e) -> bool:
-    """Certainly > 0 everywhere: e^u, positive numbers, and sums, products,
-    integer powers of those."""
-    if e.is_Number:
-        return e > 0
-    if isinstance(e, se.FunctionSymbol):
-        return act.is_exp(e)
-    if isinstance(e, (se.Add, se.Mul)):
-        return all(certainly_positive(a) for a in e.args)
-    if isinstance(e, se.Pow):
-        return e.args[1].is_integer and certainly_positive(e.args[0])
-    return False
 
 
 def split_coefficient(t):

@@ -20,10 +20,13 @@ from symbackprop.notation import meaning as M
 from symbackprop.grading.mutations import (
     _drop_transpose, _add_transpose, _move_transpose, _swap_factors, _product_for_hadamard,
     _hadamard_for_product, _drop_act_prime, _act_prime_at_activation, _act_prime_at_preactivation,
-    _pre_for_act, _act_for_pre, _drop_batch_scale, _add_batch_scale, _negate, _flip_term_sign,
+    _pre_for_act, _act_for_pre, Context
+)
+from symbackprop.grading.term_mutations import (
+    _drop_batch_scale, _add_batch_scale, _negate, _flip_term_sign,
     _shift_up, _shift_down, _swap_indices, _drop_indicator, _flip_two_signs, _partial_sum_in_act,
     _shift_one, _act_prime_wrong_layer, _wrong_index, _wrong_number, _wrong_constant, _drop_kronecker,
-    _drop_sum, _drop_ones, _include_excluded, _drop_input, _act_prime_for_act, _act_for_act_prime, Context
+    _drop_sum, _drop_ones, _include_excluded, _drop_input, _act_prime_for_act, _act_for_act_prime
 )
 
 __all__ = ["Mutation", "MUTATIONS", "PREMISE_REVERSED", "KNOWN", "Context", "context_of"]

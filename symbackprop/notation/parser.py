@@ -37,32 +37,31 @@ _HUMAN = {
 }
 
 
-class _NormPostLex:
-    """`\\|` both opens and closes a norm; LALR needs two tokens.  Norms do
-    not nest, so they alternate (explicit \\left and \\right win)."""
+# A bar that both opens and closes: the token, its opening and closing
+# names, and the commands that say which one it is.
+_BARS = {"NORM": ("LNORM", "RNORM", "\\lVert", "\\rVert"), "ABS": ("LABS", "RABS", "\\lvert", "\\rvert")}
 
-    always_accept = ("NORM", "ABS")
+
+class _NormPostLex:
+    """`\\|` both opens and closes a norm, `|` an absolute value; LALR needs
+    two tokens for each.  They do not nest, so they alternate (explicit
+    \\left, \\right, \\lVert, \\rVert win)."""
+
+    always_accept = tuple(_BARS)
 
     def process(self, stream):
-        open_ = False
-        open_abs = False
+        is_open = dict.fromkeys(_BARS, False)
         for tok in stream:
-            if tok.type == "ABS":   # |x|: the same alternation, for absolute values
+            kind = tok.type
+            if kind in _BARS:
+                left, right, lcmd, rcmd = _BARS[kind]
                 text = tok.value.lstrip()
-                if text.startswith("\\left") or text.startswith("\\lvert"):
-                    open_abs = False
-                elif text.startswith("\\right") or text.startswith("\\rvert"):
-                    open_abs = True
-                tok = LarkToken.new_borrow_pos("RABS" if open_abs else "LABS", tok.value, tok)
-                open_abs = not open_abs
-            elif tok.type == "NORM":
-                text = tok.value.lstrip()
-                if text.startswith("\\left") or text.startswith("\\lVert"):
-                    open_ = False
-                elif text.startswith("\\right") or text.startswith("\\rVert"):
-                    open_ = True
-                tok = LarkToken.new_borrow_pos("RNORM" if open_ else "LNORM", tok.value, tok)
-                open_ = not open_
+                if text.startswith("\\left") or text.startswith(lcmd):
+                    is_open[kind] = False
+                elif text.startswith("\\right") or text.startswith(rcmd):
+                    is_open[kind] = True
+                tok = LarkToken.new_borrow_pos(right if is_open[kind] else left, tok.value, tok)
+                is_open[kind] = not is_open[kind]
             yield tok
 
 

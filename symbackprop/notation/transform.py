@@ -86,6 +86,14 @@ def _is_label(statement: S.Statement) -> bool:
 _LABEL = re.compile(r"\(?[0-9]{1,3}[a-z]?\)?\.?|\(?[ivx]{1,5}\)?\.?|\([a-z]\)|\(\*\)|\*")
 
 
+def _as_name(inner):
+    """A bare LETTER or GREEK token as a Name (a styled or accented group is one already)."""
+    if isinstance(inner, LarkToken):
+        return S.Name(_greek_name(str(inner)) if inner.type == "GREEK" else str(inner),
+                      kind="greek" if inner.type == "GREEK" else "letter", **_tok(inner))
+    return inner
+
+
 @v_args(meta=True)
 class ToSyntax(Transformer):
     """Parse tree -> frozen dataclasses; one method per grammar alias."""
@@ -186,11 +194,7 @@ class ToSyntax(Transformer):
 
     def styled(self, meta, c):
         style = _STYLE[str(c[0]).lstrip("\\")]
-        inner = c[1]
-        if isinstance(inner, LarkToken):
-            inner = S.Name(_greek_name(str(inner)) if inner.type == "GREEK" else str(inner),
-                           kind="greek" if inner.type == "GREEK" else "letter", **_tok(inner))
-        return _spanned(_restyle(inner, style or None), meta)
+        return _spanned(_restyle(_as_name(c[1]), style or None), meta)
 
     def combined(self, meta, c):
         """z̃ (z + U+0303), ŷ (one character): a letter with accents."""
@@ -209,11 +213,7 @@ class ToSyntax(Transformer):
 
     def accented(self, meta, c):
         accent = _ACCENT[str(c[0]).lstrip("\\")]
-        inner = c[1]
-        if isinstance(inner, LarkToken):
-            inner = S.Name(_greek_name(str(inner)) if inner.type == "GREEK" else str(inner),
-                           kind="greek" if inner.type == "GREEK" else "letter", **_tok(inner))
-        return _spanned(_restyle(inner, None, accent), meta)
+        return _spanned(_restyle(_as_name(c[1]), None, accent), meta)
 
     def text(self, meta, c):
         return S.Name(str(c[1]).strip(), kind="text", **_span(meta))

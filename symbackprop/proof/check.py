@@ -272,7 +272,7 @@ def _check_link(problem, net, ev, lhs, rhs, premises, link_text, chained) -> Res
     for a, _, b in premises:
         pf |= M.free_indices(a) | M.free_indices(b)
     free = lf | rf | pf
-    if problem.label_var and any(isinstance(m, M.Quantity) and m.family in problem.arch.label_families()
+    if problem.label_var and any(isinstance(m, M.Quantity) and m.family in problem.arch.label_families
                                  for n in [lhs, rhs] for m in M.walk(n)):
         free.add(problem.label_var)  # the loss depends on the label: check every value of it
     free = sorted(free)

@@ -189,7 +189,7 @@ def name_kinks(problem, net, kinks: list, limit: int = 4) -> str:
     problem's own names (network nodes named where they appear)."""
     names, nodes = {}, {}
     for node in net.defined_nodes():
-        if node[0] in net.arch.label_families():
+        if node[0] in net.arch.label_families:
             continue
         for idx, v in _flat(net.value(node)):
             label = problem.written_name(node[0], node[1], idx, net.L)

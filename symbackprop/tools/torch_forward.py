@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import zlib
 
-import torch
+try:   # PyTorch is the optional `oracle` extra: without it this module is never used (crosscheck checks first)
+    import torch
+except ImportError:  # pragma: no cover - exercised on a machine without torch
+    torch = None
 
 from symbackprop import registry as R
 from symbackprop.notation import meaning as M
@@ -68,6 +71,8 @@ def forward(problem, net, values: dict, label: int | None = None, kinks: list | 
     """Every defined node of `net` -> its torch value, from leaf values (node ->
     float64 tensor); `label` is the class label, 0-based.  A list `kinks`
     receives the arguments of every kink met (ReLU, max, |.|, comparisons)."""
+    if torch is None:
+        raise RuntimeError("the PyTorch oracle needs torch: pip install torch==2.13.0 (the CPU build)")
     if problem.arch.label_var is not None and label is None:
         raise ValueError(f"{problem.id} depends on the class label {problem.arch.label_var}: pass label=")
     return _Interpreter(problem, net, values, label, kinks).run()
